@@ -1,0 +1,112 @@
+/**
+ * Declares the commands and flags, and nothing else: each command's behaviour lives in
+ * src/cli/commands/<name>.ts behind a function taking an options object, imported lazily so
+ * `--help` starts fast. Flags keep the original connector's spellings (see legacyArgs.ts).
+ */
+import yargs from 'yargs';
+import { UsageError } from '../errors.ts';
+import { normaliseLegacyArgs } from './legacyArgs.ts';
+import { DEFAULT_HISTORICAL_DAYS, DEFAULT_NAME, parseGlobalOptions, type GlobalOptions } from './globalOptions.ts';
+import type { CliIo } from './io.ts';
+import { VERSION } from '../version.ts';
+
+export type CommandName = 'run' | 'ingest' | 'export' | 'history' | 'configure' | 'doctor' | 'demo' | 'self-check';
+
+export interface ParsedCommand {
+  command: CommandName;
+  global: GlobalOptions;
+  /** Command-specific flags and positionals, as yargs parsed them. */
+  args: Record<string, unknown>;
+}
+
+/** `--help`/`--version` output, or the command to run. */
+export type CliParse = { kind: 'output'; text: string } | { kind: 'command'; parsed: ParsedCommand };
+
+const EPILOG = `Exit codes: 0 success, 1 internal error, 2 usage or configuration error, 3 authentication or permission refused, 4 partial failure, 5 remote unavailable, 6 local file or database error, 75 another run holds the lock, 130 interrupted.
+Every setting can come from the environment (TQ_HOST, TQ_CLIENT_ID, TQ_USERNAME, TQ_PASSWORD, TQ_STATUS, DARKTRACE_HOST, DARKTRACE_PUBLIC_TOKEN, DARKTRACE_PRIVATE_TOKEN, DARKTRACE_COLLECTIONS, DARKTRACE_SOURCE_NAME, DARKTRACE_EXPIRATION_DAYS); the environment wins over the file.`;
+
+export function buildParser(io: Pick<CliIo, 'columns'>) {
+  let selected: CommandName = 'run';
+  const y = yargs()
+    .scriptName('tq-conn-darktrace')
+    .parserConfiguration({
+      // -ll, -hist, -ep, -ds are rewritten before parsing; never split short flags into letters.
+      'short-option-groups': false,
+      // --no-differential is a flag of its own, not the negation of --differential.
+      'boolean-negation': false,
+      'camel-case-expansion': false,
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'duplicate-arguments-array': true,
+    })
+    .usage('Usage: $0 [command] [options]\n\nMoves Darktrace alerts into ThreatQ and ThreatQ collections into Darktrace\'s intel feed.')
+    .option('loglocation', { type: 'string', describe: "Directory for the log file <name>.log; 'stdout' logs to the console", defaultDescription: 'stdout', alias: 'll' })
+    .option('config', { type: 'string', describe: 'Directory holding the configuration file and the state database', defaultDescription: 'current directory', alias: 'c' })
+    .option('verbosity', { type: 'string', describe: 'Logging verbosity: 1 warnings, 2 info, 3 debug', defaultDescription: '1', alias: 'v' })
+    .option('external-proxy', { type: 'string', describe: 'Proxy URL for the Darktrace side only (never used for ThreatQ)', alias: 'ep' })
+    .option('no-differential', { type: 'boolean', describe: 'Export the whole desired set and leave the differential state untouched (testing only)', alias: 'd' })
+    .option('disable-ssl', { type: 'boolean', describe: 'Do not verify TLS certificates (prints a warning)', alias: 'ds' })
+    .option('historical', { type: 'string', describe: `Days of Darktrace history to load (default ${DEFAULT_HISTORICAL_DAYS} on a first run; later runs continue from the last checkpoint)`, alias: 'hist' })
+    .option('name', { type: 'string', describe: 'Connector name: separate config, state and logs per name', defaultDescription: DEFAULT_NAME, alias: 'n' })
+    .option('cron', { type: 'string', describe: 'Write a commented-out cron entry with this schedule, e.g. "0 */2 * * *"' })
+    .option('cron-dir', { type: 'string', describe: 'Directory for the cron entry', defaultDescription: '/etc/cron.d' })
+    .option('log-format', { type: 'string', describe: 'Log line format: text or json', defaultDescription: 'text' })
+    .command(['run', '$0'], 'Run both pipelines, ingest first (the default)', (c) => c, () => {
+      selected = 'run';
+    })
+    .command('ingest', 'Darktrace alerts into ThreatQ', (c) => c, () => {
+      selected = 'ingest';
+    })
+    .command('export', "ThreatQ collections into Darktrace's intel feed", (c) => c, () => {
+      selected = 'export';
+    })
+    .command('history [query..]', 'Audit queries over the local state database', (c) => c.positional('query', { type: 'string', array: true }), () => {
+      selected = 'history';
+    })
+    .command(
+      'configure',
+      'Create or change the configuration, interactively or with --set',
+      (c) =>
+        c
+          .option('set', { type: 'string', array: true, describe: 'KEY=VALUE (KEY is a config key or its environment variable name); repeatable' })
+          .option('show', { type: 'boolean', describe: 'Print the effective configuration with secrets redacted' }),
+      () => {
+        selected = 'configure';
+      },
+    )
+    .command('doctor', 'Preflight checks: reachability, TLS, proxy, logins, permissions, clock skew, collections', (c) => c, () => {
+      selected = 'doctor';
+    })
+    .command('demo', 'Run both pipelines against built-in simulators on loopback and show what happened', (c) => c, () => {
+      selected = 'demo';
+    })
+    .command('self-check', false, (c) => c, () => {
+      selected = 'self-check';
+    })
+    .alias('help', 'h')
+    .version(VERSION)
+    .strict()
+    .wrap(Math.min(io.columns ?? 100, 120))
+    .epilog(EPILOG)
+    .exitProcess(false);
+  return { y, selected: () => selected };
+}
+
+export async function parseCli(argv: readonly string[], cwd: string, io: Pick<CliIo, 'columns'>): Promise<CliParse> {
+  const args = normaliseLegacyArgs(argv);
+  const { y, selected } = buildParser(io);
+  const result = await new Promise<{ err: Error | undefined; argv: Record<string, unknown>; output: string }>((resolve) => {
+    y.parse(args, {}, (err, parsedArgv, output) => resolve({ err: err ?? undefined, argv: parsedArgv as Record<string, unknown>, output }));
+  });
+  if (result.err) {
+    throw new UsageError(result.err.message.replace(/^Unknown arguments?: /, 'Unknown option: '), 'Run tq-conn-darktrace --help for the list of commands and options', 'E_USAGE');
+  }
+  if (result.output) return { kind: 'output', text: showLegacyFlags(result.output) };
+  const global = parseGlobalOptions(result.argv, cwd);
+  return { kind: 'command', parsed: { command: selected(), global, args: result.argv } };
+}
+
+/** yargs prints multi-letter aliases as `--ll`; show them as users of the original know them: `-ll`. */
+function showLegacyFlags(help: string): string {
+  return help.replace(/ {6}--([a-z][a-z-]*), --(ll|ep|ds|hist)\b/g, (_m, long: string, short: string) => `  -${short}, --${long}`.padEnd(8 + long.length + short.length + 4));
+}

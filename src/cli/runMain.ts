@@ -1,0 +1,66 @@
+import { ConnectorError, EXIT } from '../errors.ts';
+import { Redactor } from '../log/redactor.ts';
+import { parseCli, type ParsedCommand } from './cli.ts';
+import type { CliIo } from './io.ts';
+
+/**
+ * The only place where errors become exit codes. Everything below throws ConnectorError (or
+ * something unexpected, reported as an internal error); messages pass through a Redactor
+ * holding the secrets known so far, so an error can never print one.
+ */
+export async function runMain(argv: readonly string[], io: CliIo): Promise<number> {
+  const redactor = new Redactor();
+  try {
+    const parsed = await parseCli(argv, io.cwd, io);
+    if (parsed.kind === 'output') {
+      io.stdout.write(parsed.text.endsWith('\n') ? parsed.text : parsed.text + '\n');
+      return EXIT.ok;
+    }
+    return await dispatch(parsed.parsed, io, redactor);
+  } catch (error) {
+    return reportError(error, io, redactor, argv);
+  }
+}
+
+async function dispatch(cmd: ParsedCommand, io: CliIo, redactor: Redactor): Promise<number> {
+  const context = { cmd, io, redactor };
+  switch (cmd.command) {
+    case 'self-check': {
+      const { selfCheck } = await import('./commands/selfCheck.ts');
+      await selfCheck({ configDir: cmd.global.configDir, name: cmd.global.name, out: (line) => io.stdout.write(line + '\n') });
+      return EXIT.ok;
+    }
+    case 'configure': {
+      const { configureCommand } = await import('./commands/configureCommand.ts');
+      return configureCommand(context);
+    }
+    case 'run':
+    case 'ingest':
+    case 'export': {
+      const { pipelineCommand } = await import('./commands/pipelineCommand.ts');
+      return pipelineCommand(context);
+    }
+    case 'history':
+    case 'doctor':
+    case 'demo':
+      throw new ConnectorError('E_NOT_AVAILABLE', `The '${cmd.command}' command is not available in this build yet`, {
+        exitCode: EXIT.internal,
+        hint: 'It is planned; see the README for the commands that work today',
+      });
+  }
+}
+
+function reportError(error: unknown, io: CliIo, redactor: Redactor, argv: readonly string[]): number {
+  const verbose = argv.some((a) => /^(-v3|--verbosity=3)$/.test(a)) || argv.join(' ').includes('-v 3');
+  if (ConnectorError.is(error)) {
+    io.stderr.write(`Error: ${redactor.text(error.message)}\n`);
+    if (error.hint) io.stderr.write(`  ${redactor.text(error.hint)}\n`);
+    if (verbose && error.cause instanceof Error) io.stderr.write(`  Cause: ${redactor.text(error.cause.message)}\n`);
+    return error.exitCode;
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  io.stderr.write(`Internal error (this is a bug in tq-conn-darktrace): ${redactor.text(e.message)}\n`);
+  io.stderr.write('  Please report it with the log file; nothing was left half-written: the next run continues safely\n');
+  if (verbose && e.stack) io.stderr.write(redactor.text(e.stack) + '\n');
+  return EXIT.internal;
+}
