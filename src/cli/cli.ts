@@ -60,7 +60,21 @@ export function buildParser(io: Pick<CliIo, 'columns'>) {
     .command('export', "ThreatQ collections into Darktrace's intel feed", (c) => c, () => {
       selected = 'export';
     })
-    .command('history [query..]', 'Audit queries over the local state database', (c) => c.positional('query', { type: 'string', array: true }), () => {
+    .command(
+      'history [query..]',
+      'Audit queries over the local state database: (none) recent runs | run ID | alert ID | indicator VALUE | skipped | last-success | prune',
+      (c) =>
+        c
+          .positional('query', { type: 'string', array: true })
+          .option('since', { type: 'string', describe: 'Only from this time: 7d, 24h, 2026-11-01 or an ISO date-time' })
+          .option('until', { type: 'string', describe: 'Only before this time (same forms as --since)' })
+          .option('pipeline', { type: 'string', describe: 'ingest, export, run, configure, doctor or demo' })
+          .option('status', { type: 'string', describe: 'success, partial, failed, interrupted or running' })
+          .option('limit', { type: 'string', describe: 'At most this many rows (default 50)' })
+          .option('format', { type: 'string', describe: 'table, json or csv', defaultDescription: 'table' })
+          .option('max-age', { type: 'string', describe: 'With last-success: exit 4 when a pipeline last succeeded longer ago than this (e.g. 26h)' })
+          .option('older-than', { type: 'string', describe: 'With prune: remove audit rows older than this (e.g. 90d); ledgers are kept' }),
+      () => {
       selected = 'history';
     })
     .command(

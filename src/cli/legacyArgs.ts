@@ -35,6 +35,8 @@ const TAKES_VALUE = new Set([
   '--limit',
   '--pipeline',
   '--status',
+  '--max-age',
+  '--older-than',
 ]);
 
 export function normaliseLegacyArgs(argv: readonly string[]): string[] {

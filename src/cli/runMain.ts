@@ -40,7 +40,27 @@ async function dispatch(cmd: ParsedCommand, io: CliIo, redactor: Redactor): Prom
       const { pipelineCommand } = await import('./commands/pipelineCommand.ts');
       return pipelineCommand(context);
     }
-    case 'history':
+    case 'history': {
+      const { history } = await import('./commands/history.ts');
+      const a = cmd.args;
+      const s = (k: string) => (a[k] === undefined ? undefined : String(Array.isArray(a[k]) ? (a[k] as unknown[]).at(-1) : a[k]));
+      return history({
+        configDir: cmd.global.configDir,
+        name: cmd.global.name,
+        query: ((a['query'] as string[] | undefined) ?? []).map(String),
+        since: s('since'),
+        until: s('until'),
+        pipeline: s('pipeline'),
+        status: s('status'),
+        limit: s('limit'),
+        format: s('format'),
+        maxAge: s('max-age'),
+        olderThan: s('older-than'),
+        clock: io.clock,
+        columns: io.columns,
+        out: (text) => io.stdout.write(text),
+      });
+    }
     case 'doctor':
     case 'demo':
       throw new ConnectorError('E_NOT_AVAILABLE', `The '${cmd.command}' command is not available in this build yet`, {

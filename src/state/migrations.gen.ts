@@ -14,5 +14,29 @@ export const migrations: EmbeddedMigration[] = [
       "\nCREATE INDEX `runs_command_status` ON `runs` (`command`,`status`);",
       "\nCREATE TABLE `token_cache` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`access_token` text NOT NULL,\n\t`refresh_token` text NOT NULL,\n\t`expires_at` integer NOT NULL,\n\t`identity` text NOT NULL\n);\n"
     ]
+  },
+  {
+    "tag": "0001_ledgers",
+    "folderMillis": 1795932516818,
+    "hash": "df0128f656504530e264529af8b964a3b158a9d8f93e6e78ddd9fe9b29de005d",
+    "sql": [
+      "CREATE TABLE `alert_actions` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`run_id` integer NOT NULL,\n\t`kind` text NOT NULL,\n\t`darktrace_id` text NOT NULL,\n\t`action` text NOT NULL,\n\t`threatq_event_id` integer,\n\t`at` integer NOT NULL,\n\t`detail_json` text\n);\n",
+      "\nCREATE INDEX `alert_actions_alert` ON `alert_actions` (`kind`,`darktrace_id`);",
+      "\nCREATE INDEX `alert_actions_run` ON `alert_actions` (`run_id`);",
+      "\nCREATE TABLE `alert_ledger` (\n\t`kind` text NOT NULL,\n\t`darktrace_id` text NOT NULL,\n\t`content_hash` text NOT NULL,\n\t`state` text NOT NULL,\n\t`title` text NOT NULL,\n\t`threatq_event_id` integer,\n\t`alert_time` integer NOT NULL,\n\t`first_run_id` integer NOT NULL,\n\t`last_run_id` integer NOT NULL,\n\t`first_synced_at` integer,\n\t`last_synced_at` integer,\n\tPRIMARY KEY(`kind`, `darktrace_id`)\n);\n",
+      "\nCREATE INDEX `alert_ledger_state` ON `alert_ledger` (`state`);",
+      "\nCREATE INDEX `alert_ledger_event` ON `alert_ledger` (`threatq_event_id`);",
+      "\nCREATE INDEX `alert_ledger_title` ON `alert_ledger` (`title`);",
+      "\nCREATE TABLE `device_ledger` (\n\t`device_key` text PRIMARY KEY NOT NULL,\n\t`content_hash` text NOT NULL,\n\t`indicator_ids_json` text NOT NULL,\n\t`asset_id` integer,\n\t`last_run_id` integer NOT NULL,\n\t`updated_at` integer NOT NULL\n);\n",
+      "\nCREATE TABLE `export_actions` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`run_id` integer NOT NULL,\n\t`value` text NOT NULL,\n\t`action` text NOT NULL,\n\t`collections_json` text NOT NULL,\n\t`expires_at` integer,\n\t`at` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `export_actions_value` ON `export_actions` (`value`);",
+      "\nCREATE INDEX `export_actions_run` ON `export_actions` (`run_id`);",
+      "\nCREATE TABLE `export_ledger` (\n\t`value` text PRIMARY KEY NOT NULL,\n\t`state` text NOT NULL,\n\t`collections_json` text NOT NULL,\n\t`expires_at` integer,\n\t`first_added_at` integer,\n\t`last_pushed_at` integer,\n\t`removed_at` integer,\n\t`first_run_id` integer NOT NULL,\n\t`last_run_id` integer NOT NULL\n);\n",
+      "\nCREATE INDEX `export_ledger_state_expiry` ON `export_ledger` (`state`,`expires_at`);",
+      "\nCREATE TABLE `export_skips` (\n\t`raw_value` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`collections_json` text NOT NULL,\n\t`indicator_type` text NOT NULL,\n\t`first_run_id` integer NOT NULL,\n\t`last_run_id` integer NOT NULL,\n\t`first_seen_at` integer NOT NULL,\n\t`last_seen_at` integer NOT NULL,\n\tPRIMARY KEY(`raw_value`, `reason`)\n);\n",
+      "\nCREATE INDEX `export_skips_last_seen` ON `export_skips` (`last_seen_at`);",
+      "\nCREATE TABLE `quarantine` (\n\t`kind` text NOT NULL,\n\t`darktrace_id` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`excerpt` text NOT NULL,\n\t`first_run_id` integer NOT NULL,\n\t`last_run_id` integer NOT NULL,\n\t`first_seen_at` integer NOT NULL,\n\t`last_seen_at` integer NOT NULL,\n\t`resolved_at` integer,\n\tPRIMARY KEY(`kind`, `darktrace_id`)\n);\n",
+      "\nCREATE INDEX `quarantine_last_seen` ON `quarantine` (`last_seen_at`);"
+    ]
   }
 ];
