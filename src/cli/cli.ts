@@ -51,13 +51,13 @@ export function buildParser(io: Pick<CliIo, 'columns'>) {
     .option('cron', { type: 'string', describe: 'Write a commented-out cron entry with this schedule, e.g. "0 */2 * * *"' })
     .option('cron-dir', { type: 'string', describe: 'Directory for the cron entry', defaultDescription: '/etc/cron.d' })
     .option('log-format', { type: 'string', describe: 'Log line format: text or json', defaultDescription: 'text' })
-    .command(['run', '$0'], 'Run both pipelines, ingest first (the default)', (c) => c, () => {
+    .command(['run', '$0'], 'Run both pipelines, ingest first (the default)', (c) => exportFlags(reportFlag(c)), () => {
       selected = 'run';
     })
-    .command('ingest', 'Darktrace alerts into ThreatQ', (c) => c, () => {
+    .command('ingest', 'Darktrace alerts into ThreatQ', (c) => reportFlag(c), () => {
       selected = 'ingest';
     })
-    .command('export', "ThreatQ collections into Darktrace's intel feed", (c) => c, () => {
+    .command('export', "ThreatQ collections into Darktrace's intel feed", (c) => exportFlags(reportFlag(c)), () => {
       selected = 'export';
     })
     .command(
@@ -104,6 +104,16 @@ export function buildParser(io: Pick<CliIo, 'columns'>) {
     .epilog(EPILOG)
     .exitProcess(false);
   return { y, selected: () => selected };
+}
+
+function reportFlag<T>(c: import('yargs').Argv<T>) {
+  return c.option('report', { type: 'string', describe: 'Also write the run summary as one JSON document to this file (for monitoring)' });
+}
+
+function exportFlags<T>(c: import('yargs').Argv<T>) {
+  return c
+    .option('dry-run', { type: 'boolean', describe: 'Print the export plan (adds, refreshes, removes, skips) and change nothing anywhere' })
+    .option('plan-format', { type: 'string', describe: 'Format of the --dry-run plan: text or json', defaultDescription: 'text' });
 }
 
 export async function parseCli(argv: readonly string[], cwd: string, io: Pick<CliIo, 'columns'>): Promise<CliParse> {

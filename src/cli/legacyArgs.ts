@@ -36,6 +36,7 @@ const TAKES_VALUE = new Set([
   '--pipeline',
   '--status',
   '--max-age',
+  '--plan-format',
   '--older-than',
 ]);
 

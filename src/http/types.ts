@@ -10,8 +10,9 @@ export interface HttpRequest {
   /** Sent byte-for-byte as given (Darktrace signs it). */
   body?: string | Buffer;
   /**
-   * Whether repeating this request after a network error or 5xx is safe. Defaults to true for
-   * GET and false otherwise; a client sets it for writes it knows to be idempotent.
+   * Whether repeating this request after a network error or 5xx is safe. Defaults to the retry
+   * policy's idempotent methods (GET, PUT, DELETE); a client sets it for POSTs it knows to be
+   * idempotent (Darktrace intel-feed adds, ThreatQ indicator upserts).
    */
   idempotent?: boolean;
   /** Re-sign or re-authenticate before each attempt (fresh Darktrace date, refreshed token). */

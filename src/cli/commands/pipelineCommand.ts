@@ -1,0 +1,242 @@
+import { writeFileSync, renameSync } from 'node:fs';
+import { ConnectorError, EXIT, UsageError, type ExitCode } from '../../errors.ts';
+import { loadConfig, secretValues, secretValuesInEnv } from '../../config/index.ts';
+import type { ConnectorConfig } from '../../config/types.ts';
+import { createLogger } from '../../log/createLogger.ts';
+import type { Redactor } from '../../log/redactor.ts';
+import { openStateDb, stateDbPath } from '../../state/openStateDb.ts';
+import { acquireRunLock } from '../../state/runLock.ts';
+import { RunRecorder, type RunStatus } from '../../state/runRecorder.ts';
+import { DbTokenStore } from '../../state/dbTokenStore.ts';
+import { MemoryTokenStore } from '../../threatq/auth/memoryTokenStore.ts';
+import { createTransports } from '../../http/createTransports.ts';
+import { RequestStats } from '../../http/requestStats.ts';
+import { DarktraceClient } from '../../darktrace/client.ts';
+import { ThreatQClient } from '../../threatq/client.ts';
+import { silentProgress, terminalProgress } from '../../run/progress.ts';
+import type { PipelineContext, PipelineOutcome } from '../../run/pipelineTypes.ts';
+import { VERSION } from '../../version.ts';
+import { writeCronEntry } from '../../cron/writeCronEntry.ts';
+import type { ParsedCommand } from '../cli.ts';
+import type { CliIo } from '../io.ts';
+
+export interface CommandContext {
+  cmd: ParsedCommand;
+  io: CliIo;
+  redactor: Redactor;
+}
+
+type PipelineName = 'ingest' | 'export';
+
+/**
+ * `run`, `ingest` and `export`: load the configuration, take the run lock, record the run,
+ * run the pipelines (ingest first), and write the summary. Each pipeline is independent: a
+ * failed ingest does not stop the export of the same run.
+ */
+export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Promise<number> {
+  const g = cmd.global;
+  for (const s of secretValuesInEnv(io.env)) redactor.add(s);
+  if (g.externalProxy) registerProxySecret(redactor, g.externalProxy);
+  if (g.cron !== undefined) return writeCron({ cmd, io, redactor });
+
+  const pipelines: PipelineName[] = cmd.command === 'run' ? ['ingest', 'export'] : [cmd.command as PipelineName];
+  const dryRun = cmd.args['dry-run'] === true;
+  if (dryRun && cmd.command === 'ingest') throw new UsageError("--dry-run is available for 'export' and 'run' only", 'Use it as: tq-conn-darktrace export --dry-run', 'E_FLAG_VALUE');
+  const report = typeof cmd.args['report'] === 'string' ? (cmd.args['report'] as string) : undefined;
+
+  const { config, warnings } = await loadConfig({
+    dir: g.configDir,
+    name: g.name,
+    env: io.env,
+    io: { input: io.stdin, output: io.stdout, isTTY: io.isTTY },
+    needs: cmd.command === 'run' ? 'all' : (cmd.command as PipelineName),
+    clock: io.clock,
+  });
+  for (const s of secretValues(config)) redactor.add(s);
+  const logger = createLogger({ location: g.logLocation, name: g.name, verbosity: g.verbosity, format: g.logFormat, redactor, clock: io.clock });
+  for (const w of warnings) logger.warn(`config.${w.code}`, w.message);
+  if (g.disableSsl) {
+    io.stderr.write('Warning: TLS certificate verification is disabled (-ds); traffic to Darktrace and ThreatQ can be intercepted\n');
+  }
+
+  const state = openStateDb({ path: stateDbPath(g.configDir, g.name) });
+  const recorder = new RunRecorder(state, redactor);
+  const startedAt = io.clock.now();
+  const lock = dryRun ? undefined : acquireRunLock(state, cmd.command, startedAt);
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (abort.signal.aborted) process.exit(EXIT.interrupted);
+    logger.warn('run.signal', `Received ${signal}: finishing the current batch, then stopping (send again to stop at once)`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const stats = new RequestStats();
+  const transports = createTransports(
+    { darktrace: config.darktrace, threatq: config.threatq, verifyTls: !g.disableSsl, externalProxy: g.externalProxy },
+    { logger, redactor, stats, clock: io.clock },
+  );
+  let runId = 0;
+  const counts: Record<string, unknown> = {};
+  const failures: ConnectorError[] = [];
+  let partial = false;
+  const summaries: string[] = [];
+  try {
+    if (lock) {
+      recorder.closeAbandoned(startedAt);
+      runId = recorder.start({ command: cmd.command, options: runOptions(cmd, config, dryRun), version: VERSION, differential: !g.noDifferential, startedAt });
+      lock.setRunId(runId);
+      logger.info('run.start', `Run ${runId} started: ${cmd.command}`, { runId, version: VERSION });
+    }
+    const tokenStore = new DbTokenStore(state, config.threatq);
+    const darktrace = new DarktraceClient({ baseUrl: config.darktrace.host, publicToken: config.darktrace.publicToken, privateToken: config.darktrace.privateToken, transport: transports.darktrace, clock: io.clock, logger });
+    const threatq = new ThreatQClient({
+      baseUrl: config.threatq.host,
+      clientId: config.threatq.clientId,
+      email: config.threatq.username,
+      password: config.threatq.password,
+      transport: transports.threatq,
+      tokenStore: dryRun ? new MemoryTokenStore(tokenStore.load()) : tokenStore,
+      clock: io.clock,
+      logger,
+      redactor,
+    });
+    const context: PipelineContext = {
+      runId,
+      config,
+      darktrace,
+      threatq,
+      state,
+      logger,
+      clock: io.clock,
+      signal: abort.signal,
+      progress: io.isTTY ? terminalProgress(io.stderr) : silentProgress,
+      saveProgress: (c) => {
+        if (runId) recorder.progress(runId, { ...counts, ...c, requests: stats.snapshot() });
+      },
+    };
+    for (const pipeline of pipelines) {
+      if (abort.signal.aborted) break;
+      try {
+        const outcome = await runPipeline(pipeline, context, { noDifferential: g.noDifferential, historicalDays: g.historical, dryRun, out: (t) => io.stdout.write(t), format: String(cmd.args['plan-format'] ?? 'text') });
+        counts[pipeline] = outcome.counts;
+        partial ||= outcome.partial;
+        summaries.push(outcome.summary);
+      } catch (error) {
+        const e = asConnectorError(error);
+        failures.push(e);
+        counts[pipeline] = { ...(counts[pipeline] as object | undefined), error: { code: e.code, message: redactor.text(e.message) } };
+        logger.error(`${pipeline}.failed`, e.message, { code: e.code });
+        if (e.code === 'E_LOCKED' || e.exitCode === EXIT.localIo) break;
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await transports.close().catch(() => undefined);
+  }
+  counts['requests'] = stats.snapshot();
+  const interrupted = abort.signal.aborted;
+  const status: RunStatus = interrupted ? 'interrupted' : failures.length === pipelines.length ? 'failed' : failures.length || partial ? 'partial' : 'success';
+  const exitCode: ExitCode = interrupted ? EXIT.interrupted : failures[0]?.exitCode ?? (partial ? EXIT.partial : EXIT.ok);
+  const endedAt = io.clock.now();
+  try {
+    if (runId) {
+      recorder.finish(runId, { status, exitCode, endedAt, counts, errorCode: failures[0]?.code, errorMessage: failures[0]?.message });
+      logger.info('run.end', `Run ${runId} ended: ${status}`, { runId, status, exitCode, ms: endedAt - startedAt });
+    }
+  } finally {
+    lock?.release();
+    state.close();
+  }
+  for (const line of summaries) io.stdout.write(line + '\n');
+  if (report) writeReport(report, { runId: runId || null, command: cmd.command, status, exitCode, startedAt, endedAt, dryRun, version: VERSION, counts, error: failures[0] ? { code: failures[0].code, message: redactor.text(failures[0].message) } : null }, redactor);
+  if (failures.length) {
+    // Every failure has been logged; the first one decides the exit code and is printed by the entry point.
+    throw failures[0];
+  }
+  return exitCode;
+}
+
+async function runPipeline(name: PipelineName, ctx: PipelineContext, o: { noDifferential: boolean; historicalDays: number | undefined; dryRun: boolean; out: (t: string) => void; format: string }): Promise<PipelineOutcome> {
+  if (name === 'ingest') {
+    const { runIngest } = await import('../../ingest/runIngest.ts');
+    return runIngest(ctx, { historicalDays: o.historicalDays });
+  }
+  const { runExport } = await import('../../export/runExport.ts');
+  return runExport(ctx, { differential: !o.noDifferential, dryRun: o.dryRun, out: o.out, planFormat: o.format === 'json' ? 'json' : 'text' });
+}
+
+function asConnectorError(error: unknown): ConnectorError {
+  if (ConnectorError.is(error)) return error;
+  const e = error instanceof Error ? error : new Error(String(error));
+  const io = /ENOSPC|SQLITE_FULL|SQLITE_IOERR|SQLITE_READONLY|EROFS|EACCES/.test(`${(e as { code?: string }).code ?? ''} ${e.message}`);
+  return new ConnectorError(io ? 'E_LOCAL_IO' : 'E_INTERNAL', io ? `A local file or the state database could not be written: ${e.message}` : `Internal error: ${e.message}`, {
+    exitCode: io ? EXIT.localIo : EXIT.internal,
+    cause: e,
+    hint: io ? 'Free disk space or fix permissions; the state database stays consistent and the next run continues' : 'This is a bug; please report it with the log file',
+  });
+}
+
+/** Options as recorded in the runs row: flags and the effective non-secret settings. */
+function runOptions(cmd: ParsedCommand, config: ConnectorConfig, dryRun: boolean): Record<string, unknown> {
+  const g = cmd.global;
+  return {
+    command: cmd.command,
+    configDir: g.configDir,
+    name: g.name,
+    logLocation: g.logLocation,
+    verbosity: g.verbosity,
+    externalProxy: g.externalProxy,
+    noDifferential: g.noDifferential,
+    disableSsl: g.disableSsl,
+    historical: g.historical,
+    dryRun,
+    threatqHost: config.threatq.host,
+    threatqUser: config.threatq.username,
+    darktraceHost: config.darktrace.host,
+    collections: config.export.collections,
+    sourceName: config.export.sourceName,
+    expirationDays: config.export.expirationDays,
+    ingestFilters: config.ingest,
+  };
+}
+
+function registerProxySecret(redactor: Redactor, proxy: string): void {
+  try {
+    const u = new URL(proxy);
+    if (u.password) redactor.add(decodeURIComponent(u.password));
+    if (u.username) redactor.add(decodeURIComponent(u.username));
+  } catch {
+    // Invalid URLs were refused by the option parser already.
+  }
+}
+
+function writeReport(file: string, doc: Record<string, unknown>, redactor: Redactor): void {
+  const body = JSON.stringify(redactor.value({ ...doc, startedAt: new Date(doc['startedAt'] as number).toISOString(), endedAt: new Date(doc['endedAt'] as number).toISOString() }), null, 2) + '\n';
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, body, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (cause) {
+    throw new ConnectorError('E_REPORT_WRITE', `Cannot write the --report file '${file}': ${(cause as Error).message}`, { exitCode: EXIT.localIo, cause, hint: 'Choose a writable path' });
+  }
+}
+
+async function writeCron({ cmd, io }: CommandContext): Promise<number> {
+  const g = cmd.global;
+  // Like the original: on a terminal, the first run with --cron also asks for the settings.
+  await loadConfig({ dir: g.configDir, name: g.name, env: io.env, io: { input: io.stdin, output: io.stdout, isTTY: io.isTTY }, needs: io.isTTY ? 'all' : 'none', clock: io.clock });
+  const file = writeCronEntry({
+    schedule: g.cron!,
+    executable: io.executable,
+    configDir: g.configDir,
+    logLocation: g.logLocation,
+    verbosity: g.verbosity,
+    name: g.name,
+    nameGiven: cmd.args['name'] !== undefined,
+    cronDir: g.cronDir,
+  });
+  io.stdout.write(`Cron entry written to ${file} (commented out). Remove the leading '#' in that file to enable the job.\n`);
+  return EXIT.ok;
+}

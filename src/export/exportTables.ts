@@ -1,0 +1,44 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The run's working sets, as TEMP tables so a million indicators never sit in memory:
+ * `members` (value × collection) → `desired` (value, collections as a sorted JSON array) and `feed` (what Darktrace
+ * holds under our source, with its expiry). They vanish with the connection.
+ */
+export function createExportTables(sqlite: Database.Database): void {
+  sqlite.exec(`
+    CREATE TEMP TABLE IF NOT EXISTS members (value TEXT NOT NULL, collection TEXT NOT NULL, PRIMARY KEY (value, collection)) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS desired (value TEXT PRIMARY KEY, collections TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS feed (value TEXT PRIMARY KEY, expires_at INTEGER) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS skips (raw_value TEXT NOT NULL, reason TEXT NOT NULL, type TEXT NOT NULL, collections TEXT NOT NULL, PRIMARY KEY (raw_value, reason)) WITHOUT ROWID;
+    DELETE FROM temp.members; DELETE FROM temp.desired; DELETE FROM temp.feed; DELETE FROM temp.skips;
+  `);
+}
+
+export function dropExportTables(sqlite: Database.Database): void {
+  sqlite.exec('DROP TABLE IF EXISTS temp.members; DROP TABLE IF EXISTS temp.desired; DROP TABLE IF EXISTS temp.feed; DROP TABLE IF EXISTS temp.skips;');
+}
+
+/** Buffers inserts and commits them in large transactions (one fsync per chunk, not per row). */
+export class ChunkedWriter<T extends unknown[]> {
+  #rows: T[] = [];
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly stmt: Database.Statement,
+    private readonly chunk = 20_000,
+  ) {}
+
+  push(...row: T): void {
+    this.#rows.push(row);
+    if (this.#rows.length >= this.chunk) this.flush();
+  }
+
+  flush(): void {
+    if (this.#rows.length === 0) return;
+    const rows = this.#rows;
+    this.#rows = [];
+    this.sqlite.transaction(() => {
+      for (const r of rows) this.stmt.run(...r);
+    })();
+  }
+}
