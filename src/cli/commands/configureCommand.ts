@@ -15,6 +15,5 @@ export async function configureCommand({ cmd, io }: CommandContext): Promise<num
     clock: io.clock,
   });
   for (const w of result.warnings) io.stderr.write(`Warning: ${w.message}\n`);
-  if (result.changed) io.stdout.write(`Configuration saved to ${result.path}\n`);
   return EXIT.ok;
 }

@@ -17,6 +17,7 @@ import { silentProgress, terminalProgress } from '../../run/progress.ts';
 import type { PipelineContext, PipelineOutcome } from '../../run/pipelineTypes.ts';
 import { VERSION } from '../../version.ts';
 import { writeCronEntry } from '../../cron/writeCronEntry.ts';
+import { pruneHistory } from '../../history/pruneHistory.ts';
 import type { ParsedCommand } from '../cli.ts';
 import type { CliIo } from '../io.ts';
 
@@ -143,6 +144,10 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
   try {
     if (runId) {
       recorder.finish(runId, { status, exitCode, endedAt, counts, errorCode: failures[0]?.code, errorMessage: failures[0]?.message });
+      if (config.history.retentionDays > 0) {
+        const pruned = pruneHistory(state.sqlite, endedAt - config.history.retentionDays * 86_400_000);
+        if (pruned.runs) logger.info('history.pruned', `Pruned ${pruned.runs} runs older than ${config.history.retentionDays} days (history.retentionDays)`, { ...pruned });
+      }
       logger.info('run.end', `Run ${runId} ended: ${status}`, { runId, status, exitCode, ms: endedAt - startedAt });
     }
   } finally {

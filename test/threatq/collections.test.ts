@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EXIT } from '../../src/errors.ts';
+import type { CollectionIndicator, SavedSearch } from '../../src/threatq/client.ts';
+import { fixture } from './helpers/fakeThreatQ.ts';
+import { assertNoSecrets, errorText, rejectsWith, setup } from './helpers/setup.ts';
+
+const API_QUERY = { criteria: {}, filters: { '+and': [{ type_name: 'FQDN' }] } };
+const SEARCHES = {
+  data: [
+    { id: 1, name: 'Darktrace Export', hash: 'abc123', json: JSON.stringify({ ui_query: { objects: { current: 'indicators' } }, api_query: API_QUERY }) },
+    { id: 2, name: 'Darktrace export (old)', json: { api_query: API_QUERY } },
+    { id: 3, name: 'Phishing Domains', json: { ui_query: {} } },
+  ],
+};
+
+async function collect(it: AsyncIterable<CollectionIndicator>): Promise<CollectionIndicator[]> {
+  const out: CollectionIndicator[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+test('collections are found by exact name; json may be a string or an object', async (t) => {
+  const { server, client } = await setup(t);
+  server.on('GET /api/search/query', () => ({ json: SEARCHES }));
+  const list = await client.listCollections();
+  assert.deepEqual(list.map((s) => s.name), ['Darktrace Export', 'Darktrace export (old)', 'Phishing Domains']);
+  const byString = await client.findCollection('Darktrace Export');
+  assert.equal(byString.hash, 'abc123');
+  assert.deepEqual(byString.apiQuery, API_QUERY);
+  assert.equal(byString.objectCollection, 'indicators');
+  assert.deepEqual((await client.findCollection('Darktrace export (old)')).apiQuery, API_QUERY);
+});
+
+test('an unknown collection name is a usage error that lists the names that exist', async (t) => {
+  const { server, client, lines } = await setup(t);
+  server.on('GET /api/search/query', () => ({ json: SEARCHES }));
+  const err = await rejectsWith(() => client.findCollection('darktrace export'), 'E_TQ_COLLECTION_UNKNOWN');
+  assert.equal(err.exitCode, EXIT.usage);
+  assert.match(err.message, /'darktrace export'/);
+  assert.match(err.message, /'Darktrace Export', 'Darktrace export \(old\)', 'Phishing Domains'/);
+  assert.match(err.hint ?? '', /did you mean 'Darktrace Export'/);
+  assertNoSecrets(server, [errorText(err), ...lines]);
+});
+
+test('paging by hash follows cursorMark and stops on the `data: {}` last page', async (t) => {
+  const { server, client } = await setup(t, { pageSize: 100 });
+  server.on('GET /api/search/query', () => ({ json: SEARCHES }));
+  const page1 = fixture('elastic-data-collection-page1-response.json') as { data: unknown[]; nextCursorMark: string };
+  server.on('GET /api/indicators/query/hash/abc123', (req) => {
+    if (req.query.get('cursorMark') === '*') return { json: page1 };
+    if (req.query.get('cursorMark') === page1.nextCursorMark) return { json: fixture('elastic-data-collection-page2-response.json') };
+    return { status: 400, json: { errors: ['bad cursor'] } };
+  });
+  const search = await client.findCollection('Darktrace Export');
+  const got = await collect(client.collectionIndicators(search));
+  const calls = server.requests.filter((r) => r.path === '/api/indicators/query/hash/abc123');
+  assert.deepEqual(calls.map((c) => [c.query.get('cursorMark'), c.query.get('limit')]), [['*', '100'], [page1.nextCursorMark, '100']]);
+  assert.equal(got.length, page1.data.length);
+  assert.deepEqual(got[0], { id: 106767, value: '107.189.1.90', typeName: 'IP Address', statusName: 'Active', updatedAt: '2021-10-01 18:36:03' });
+});
+
+test('paging by hash stops when the cursor stops changing, even if data keeps coming', async (t) => {
+  const { server, client } = await setup(t, { pageSize: 2 });
+  const pages: Record<string, { data: unknown[]; nextCursorMark: string }> = {
+    '*': { data: [{ id: 1, value: 'a.example', type: { name: 'FQDN' } }, { id: 2, value: 'b.example', type: 'FQDN' }], nextCursorMark: 'c1' },
+    c1: { data: [{ id: 3, value: '10.0.0.3', type_id: 15, status_id: 4 }], nextCursorMark: 'c1' },
+  };
+  server.on('GET /api/indicators/query/hash/h1', (req) => ({ json: { total: 3, ...pages[req.query.get('cursorMark') ?? '']! } }));
+  server.on('GET /api/indicator/types', () => ({ json: { data: [{ id: 15, name: 'IP Address' }] } }));
+  server.on('GET /api/indicator/statuses', () => ({ json: { data: fixture('splunk-indicator-statuses.json') } }));
+  const search: SavedSearch = { name: 'x', hash: 'h1', raw: {} };
+  const got = await collect(client.collectionIndicators(search));
+  assert.deepEqual(got.map((g) => [g.value, g.typeName, g.statusName]), [['a.example', 'FQDN', undefined], ['b.example', 'FQDN', undefined], ['10.0.0.3', 'IP Address', 'Review']]);
+  assert.equal(server.count('GET /api/indicators/query/hash/h1'), 2);
+});
+
+test('paging by api_query uses limit/offset until total, sending the saved query as the body', async (t) => {
+  const { server, client } = await setup(t, { pageSize: 1000 });
+  server.on('GET /api/search/query', () => ({ json: SEARCHES }));
+  const all = Array.from({ length: 2500 }, (_, i) => ({ id: i + 1, value: `h${i}.example`, type: { id: 11, name: 'FQDN' }, status: { id: 1, name: 'Active' } }));
+  server.on('POST /api/indicators/query', (req) => {
+    const limit = Number(req.query.get('limit'));
+    const offset = Number(req.query.get('offset'));
+    return { json: { total: all.length, limit, offset, data: all.slice(offset, offset + limit) } };
+  });
+  const search = await client.findCollection('Darktrace export (old)');
+  const got = await collect(client.collectionIndicators(search));
+  assert.equal(got.length, 2500);
+  assert.equal(new Set(got.map((g) => g.id)).size, 2500);
+  const calls = server.requests.filter((r) => r.path === '/api/indicators/query');
+  assert.deepEqual(calls.map((c) => c.query.get('offset')), ['0', '1000', '2000']);
+  for (const c of calls) assert.deepEqual(c.json, API_QUERY);
+
+  // A collection with a hash can still be read by its query when asked to.
+  const viaQuery = await collect(client.collectionIndicators(await client.findCollection('Darktrace Export'), { strategy: 'query', pageSize: 2000 }));
+  assert.equal(viaQuery.length, 2500);
+});
+
+test('a collection with neither hash nor api_query fails clearly when read', async (t) => {
+  const { server, client } = await setup(t);
+  server.on('GET /api/search/query', () => ({ json: SEARCHES }));
+  const search = await client.findCollection('Phishing Domains');
+  const err = await rejectsWith(() => collect(client.collectionIndicators(search)), 'E_TQ_COLLECTION_QUERY');
+  assert.match(err.message, /'Phishing Domains'/);
+});
+
+test('a page failing mid-collection stops the generator with the error', async (t) => {
+  const { server, client } = await setup(t, { pageSize: 1 });
+  server.on('GET /api/indicators/query/hash/h2', (req) =>
+    req.query.get('cursorMark') === '*' ? { json: { data: [{ id: 1, value: 'a.example', type: 'FQDN' }], nextCursorMark: 'n1' } } : { status: 500, json: { errors: ['Solr timeout'] } },
+  );
+  const seen: string[] = [];
+  const err = await rejectsWith(async () => {
+    for await (const x of client.collectionIndicators({ name: 'y', hash: 'h2', raw: {} })) seen.push(x.value);
+  }, 'E_TQ_UNAVAILABLE');
+  assert.deepEqual(seen, ['a.example']);
+  assert.match(err.message, /Solr timeout/);
+});
