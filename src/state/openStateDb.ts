@@ -55,7 +55,7 @@ export function openStateDb(options: OpenStateDbOptions): StateDb {
       ...(nativeBinding ? { nativeBinding: nativeBinding as unknown as string } : {}),
     });
   } catch (cause) {
-    throw stateDbError(file, cause);
+    throw ConnectorError.is(cause) ? cause : stateDbError(file, cause);
   }
   try {
     sqlite.pragma('busy_timeout = 15000');
