@@ -1,0 +1,85 @@
+/**
+ * End-to-end harness: both simulators over HTTPS (self-signed, trusted through the CA-file
+ * settings), a fresh config directory, and the CLI run in-process through runMain with
+ * captured output — the same code path as the executable, minus the process.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { startSims, type Sims, type SimsOptions } from '../../src/sim/startSims.ts';
+import { runMain } from '../../src/cli/runMain.ts';
+import { systemClock } from '../../src/clock.ts';
+import { openStateDb, stateDbPath, type StateDb } from '../../src/state/openStateDb.ts';
+
+export interface Harness {
+  sims: Sims;
+  dir: string;
+  env: Record<string, string>;
+  run(args: string[], extraEnv?: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Opens the state database (close it when done). */
+  db(): StateDb;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_COLLECTIONS = ['Export to Darktrace', 'Watch List'];
+
+export async function startHarness(t: { after(fn: () => unknown): void }, options: SimsOptions & { collections?: string[]; env?: Record<string, string> } = {}): Promise<Harness> {
+  const sims = await startSims({ tls: true, seed: 7, ...options });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tqdt-e2e-'));
+  writeFileSync(path.join(dir, 'darktrace-ca.pem'), sims.darktrace.caPem ?? '');
+  writeFileSync(path.join(dir, 'threatq-ca.pem'), sims.threatq.caPem ?? '');
+  const env: Record<string, string> = {
+    TQ_HOST: sims.threatq.url,
+    TQ_CLIENT_ID: sims.threatq.credentials.clientId,
+    TQ_USERNAME: sims.threatq.credentials.email,
+    TQ_PASSWORD: sims.threatq.credentials.password,
+    TQ_STATUS: 'Review',
+    TQ_CA_FILE: path.join(dir, 'threatq-ca.pem'),
+    DARKTRACE_HOST: sims.darktrace.url,
+    DARKTRACE_PUBLIC_TOKEN: sims.darktrace.credentials.publicToken,
+    DARKTRACE_PRIVATE_TOKEN: sims.darktrace.credentials.privateToken,
+    DARKTRACE_CA_FILE: path.join(dir, 'darktrace-ca.pem'),
+    DARKTRACE_COLLECTIONS: (options.collections ?? DEFAULT_COLLECTIONS).join(','),
+    DARKTRACE_SOURCE_NAME: 'ThreatQ',
+    DARKTRACE_EXPIRATION_DAYS: '30',
+    ...options.env,
+  };
+  const harness: Harness = {
+    sims,
+    dir,
+    env,
+    async run(args, extraEnv = {}) {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = '';
+      let err = '';
+      stdout.on('data', (d) => (out += d));
+      stderr.on('data', (d) => (err += d));
+      const mergedEnv: NodeJS.ProcessEnv = { ...env };
+      for (const [k, v] of Object.entries(extraEnv)) {
+        if (v === undefined) delete mergedEnv[k];
+        else mergedEnv[k] = v;
+      }
+      const code = await runMain(args.includes('-c') || args.some((a) => a.startsWith('--config')) ? args : [...args, '-c', dir], {
+        stdin: new PassThrough(),
+        stdout,
+        stderr,
+        isTTY: false,
+        columns: 100,
+        env: mergedEnv,
+        cwd: dir,
+        clock: systemClock,
+        executable: '/usr/local/bin/tq-conn-darktrace',
+      });
+      return { code, stdout: out, stderr: err };
+    },
+    db: () => openStateDb({ path: stateDbPath(dir, 'tq-conn-darktrace') }),
+    async close() {
+      await sims.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  t.after(() => harness.close());
+  return harness;
+}
