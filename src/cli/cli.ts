@@ -88,10 +88,23 @@ export function buildParser(io: Pick<CliIo, 'columns'>) {
         selected = 'configure';
       },
     )
-    .command('doctor', 'Preflight checks: reachability, TLS, proxy, logins, permissions, clock skew, collections', (c) => c, () => {
-      selected = 'doctor';
-    })
-    .command('demo', 'Run both pipelines against built-in simulators on loopback and show what happened', (c) => c, () => {
+    .command(
+      'doctor',
+      'Preflight checks: reachability, TLS, proxy, logins, permissions, clock skew, collections',
+      (c) => c.option('format', { type: 'string', describe: 'text (an aligned list) or json (an array of {check, status, detail, fix})', defaultDescription: 'text' }),
+      () => {
+        selected = 'doctor';
+      },
+    )
+    .command(
+      'demo',
+      'Run both pipelines against built-in simulators on loopback and show what happened',
+      (c) =>
+        c
+          .option('keep', { type: 'boolean', describe: 'Keep the throw-away configuration and state directory' })
+          .option('breaches', { type: 'string', describe: 'How many model breaches to generate (default 40)' })
+          .option('seed', { type: 'string', describe: 'Seed of the generated data (default 1)' }),
+      () => {
       selected = 'demo';
     })
     .command('self-check', false, (c) => c, () => {

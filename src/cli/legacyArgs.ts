@@ -37,6 +37,8 @@ const TAKES_VALUE = new Set([
   '--status',
   '--max-age',
   '--plan-format',
+  '--breaches',
+  '--seed',
   '--older-than',
 ]);
 

@@ -1,4 +1,4 @@
-import { ConnectorError, EXIT } from '../errors.ts';
+import { ConnectorError, EXIT, UsageError } from '../errors.ts';
 import { Redactor } from '../log/redactor.ts';
 import { parseCli, type ParsedCommand } from './cli.ts';
 import type { CliIo } from './io.ts';
@@ -61,12 +61,16 @@ async function dispatch(cmd: ParsedCommand, io: CliIo, redactor: Redactor): Prom
         out: (text) => io.stdout.write(text),
       });
     }
-    case 'doctor':
-    case 'demo':
-      throw new ConnectorError('E_NOT_AVAILABLE', `The '${cmd.command}' command is not available in this build yet`, {
-        exitCode: EXIT.internal,
-        hint: 'It is planned; see the README for the commands that work today',
-      });
+    case 'doctor': {
+      const { doctorCommand } = await import('./commands/doctor.ts');
+      return doctorCommand(context);
+    }
+    case 'demo': {
+      const { demo } = await import('./commands/demo.ts');
+      const n = Number(cmd.args['breaches'] ?? 40);
+      if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new UsageError(`Invalid value for --breaches: '${String(cmd.args['breaches'])}'`, 'Allowed: a whole number from 1 to 100000', 'E_FLAG_VALUE');
+      return demo({ io, keep: cmd.args['keep'] === true, breaches: n, seed: Number(cmd.args['seed'] ?? 1) || 1, run: (argv, subIo) => runMain(argv, subIo) });
+    }
   }
 }
 

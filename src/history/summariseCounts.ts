@@ -5,24 +5,25 @@ function n(obj: unknown, key: string): number {
   return typeof v === 'number' ? v : 0;
 }
 
-/** A short line for the runs table: `in 10 new 2 upd 1 quar | out 5 add 1 rm 2 skip`. */
+/**
+ * A short line for the runs table: `in +45 ~2 q1 | out +80 ~3 -1 s2` — created/added (+),
+ * updated/refreshed/restored (~), removed (-), quarantined (q), skipped (s), failed (!).
+ */
 export function summariseCounts(counts: Counts): string {
   const parts: string[] = [];
   const ingest = counts['ingest'];
   if (ingest && typeof ingest === 'object') {
-    const bits = [`${n(ingest, 'created')} new`, `${n(ingest, 'updated')} upd`];
-    if (n(ingest, 'quarantined')) bits.push(`${n(ingest, 'quarantined')} quar`);
-    if (n(ingest, 'failed')) bits.push(`${n(ingest, 'failed')} fail`);
+    const bits = [`+${n(ingest, 'created')}`, `~${n(ingest, 'updated')}`];
+    if (n(ingest, 'quarantined')) bits.push(`q${n(ingest, 'quarantined')}`);
+    if (n(ingest, 'failed')) bits.push(`!${n(ingest, 'failed')}`);
     parts.push('in ' + bits.join(' '));
   }
   const exp = counts['export'];
   if (exp && typeof exp === 'object') {
-    const bits = [`${n(exp, 'added')} add`];
-    if (n(exp, 'refreshed')) bits.push(`${n(exp, 'refreshed')} ref`);
-    if (n(exp, 'restored')) bits.push(`${n(exp, 'restored')} rest`);
-    bits.push(`${n(exp, 'removed')} rm`);
-    if (n(exp, 'skipped')) bits.push(`${n(exp, 'skipped')} skip`);
-    if (n(exp, 'failed')) bits.push(`${n(exp, 'failed')} fail`);
+    const pushed = n(exp, 'pushed');
+    const bits = pushed ? [`+${pushed}(-d)`] : [`+${n(exp, 'added')}`, `~${n(exp, 'refreshed') + n(exp, 'restored')}`, `-${n(exp, 'removed')}`];
+    if (n(exp, 'skipped')) bits.push(`s${n(exp, 'skipped')}`);
+    if (n(exp, 'failed')) bits.push(`!${n(exp, 'failed')}`);
     parts.push('out ' + bits.join(' '));
   }
   return parts.join(' | ');

@@ -78,7 +78,29 @@ export function applyFault(fault: Fault, ctx: FaultContext): void {
     case 'forbidden':
       sendWhole(res, 403, { 'content-type': 'application/json' }, JSON.stringify({ error: '403 Forbidden' }));
       return;
+    case 'lostResponse':
+    case 'heldResponse':
+      swallow(res, fault.kind === 'lostResponse' ? () => resetSocket(req) : () => undefined);
+      ctx.runHandler();
+      return;
   }
+}
+
+/** Lets the handler write its whole answer into nothing, then calls `after`. */
+function swallow(res: ServerResponse, after: () => void): void {
+  res.writeHead = (() => res) as unknown as typeof res.writeHead;
+  res.setHeader = (() => res) as unknown as typeof res.setHeader;
+  res.write = ((...args: unknown[]) => {
+    const cb = args.find((x) => typeof x === 'function') as (() => void) | undefined;
+    cb?.();
+    return true;
+  }) as typeof res.write;
+  res.end = ((...args: unknown[]) => {
+    const cb = args.find((x) => typeof x === 'function') as (() => void) | undefined;
+    cb?.();
+    after();
+    return res;
+  }) as typeof res.end;
 }
 
 function sendWhole(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {

@@ -15,6 +15,8 @@ export const FAULT_KINDS = [
   'htmlLogin',
   'redirect',
   'forbidden',
+  'lostResponse',
+  'heldResponse',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -37,7 +39,11 @@ export type Fault =
   /** 302 to `location` (default `/login`), Darktrace's answer to no auth / unknown route / `/403`. */
   | { kind: 'redirect'; location?: string }
   /** 403 with the JSON body Darktrace 7.1 sends. */
-  | { kind: 'forbidden' };
+  | { kind: 'forbidden' }
+  /** The real handler runs (its write takes effect) but the answer is lost: the connection is cut. */
+  | { kind: 'lostResponse' }
+  /** The real handler runs (its write takes effect) and the answer is never sent: a client killed now dies between the server's commit and its own. */
+  | { kind: 'heldResponse' };
 
 export interface FaultMatch {
   /** Case-insensitive; any method when absent. */

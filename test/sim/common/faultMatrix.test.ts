@@ -16,7 +16,11 @@ import type { RawResponse } from './rawRequest.ts';
 const ITEMS = { items: Array.from({ length: 10 }, (_, i) => ({ id: i, name: `n${i}` })) };
 const REAL_BODY = JSON.stringify(ITEMS);
 
-function trivialHandler(_req: IncomingMessage, res: ServerResponse): void {
+/** Requests the real handler ran for, so faults that let it run can prove it. */
+const handled: string[] = [];
+
+function trivialHandler(req: IncomingMessage, res: ServerResponse): void {
+  handled.push(req.url ?? '');
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(REAL_BODY)) });
   res.end(REAL_BODY);
 }
@@ -156,6 +160,25 @@ const MATRIX: Record<FaultKind, Case[]> = {
         const r = ok(o);
         assert.equal(r.status, 403);
         assert.deepEqual(JSON.parse(r.body), { error: '403 Forbidden' });
+      },
+    },
+  ],
+  lostResponse: [
+    {
+      fault: { kind: 'lostResponse' },
+      check: (o) => {
+        failed(o);
+        assert.equal(handled.at(-1), '/items?limit=5', 'the handler ran although the answer was lost');
+      },
+    },
+  ],
+  heldResponse: [
+    {
+      fault: { kind: 'heldResponse' },
+      timeoutMs: 300,
+      check: (o) => {
+        failed(o);
+        assert.equal(handled.at(-1), '/items?limit=5', 'the handler ran although no answer came');
       },
     },
   ],

@@ -123,3 +123,16 @@ test('hand removal through the inspection API is seen by the next GET', async (t
   assert.equal(h.sim.removeIntelFeedEntries('ThreatQ', ['a.example', 'nope.example']), 1);
   assert.deepEqual(await h.get('/intelfeed?source=ThreatQ'), ['b.example']);
 });
+
+test('big lists stream as valid JSON (chunked) with every entry', async (t) => {
+  const h = await startHarness(t);
+  const names = Array.from({ length: 30_000 }, (_, i) => `host-${i}.example`);
+  const r = await h.postJson('/intelfeed', { addlist: names.join('\n'), source: 'ThreatQ', expiry: iso(T0 + DAY) });
+  assert.deepEqual(r.json(), { added: 30_000, response: 'SUCCESS', updated: 0 });
+  const list = await h.request('/intelfeed');
+  assert.equal(list.headers['transfer-encoding'], 'chunked');
+  assert.deepEqual(list.json(), names);
+  const details = (await h.request('/intelfeed?fulldetails=true')).json();
+  assert.equal(details.length, 30_000);
+  assert.deepEqual(details[29_999], { name: 'host-29999.example', description: '', expiry: iso(T0 + DAY), strength: 100, iagn: false });
+});

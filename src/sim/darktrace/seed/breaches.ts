@@ -7,7 +7,7 @@
 import type { SimBreach } from '../types.ts';
 import { HOSTILE_STRINGS } from './hostile.ts';
 import type { CatalogueModel, ModelKind } from './models.ts';
-import { MODEL_CATALOGUE, modelsOfKind } from './models.ts';
+import { modelsOfKind } from './models.ts';
 import type { Mulberry32 } from './prng.ts';
 
 const DAY = 86_400_000;
@@ -140,6 +140,3 @@ function filters(rng: Mulberry32, model: CatalogueModel, index: number): Record<
       ];
   }
 }
-
-/** All catalogue model names (tests check coverage against these). */
-export const MODEL_NAMES = MODEL_CATALOGUE.map((m) => m.then.name);
