@@ -15,3 +15,8 @@ test('the environment variables of SPEC §3 are exactly the ones of the first-ru
     ['TQ_HOST', 'TQ_CLIENT_ID', 'TQ_USERNAME', 'TQ_PASSWORD', 'TQ_STATUS', 'DARKTRACE_HOST', 'DARKTRACE_PUBLIC_TOKEN', 'DARKTRACE_PRIVATE_TOKEN', 'DARKTRACE_COLLECTIONS', 'DARKTRACE_SOURCE_NAME', 'DARKTRACE_EXPIRATION_DAYS'],
   );
 });
+
+test('the README shows the same table (paste renderKeysTable() output into it when this fails)', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  assert.ok(readme.includes(renderKeysTable()), 'README.md configuration table is out of date');
+});

@@ -28,7 +28,7 @@ function withTimeout<T>(socket: Socket, timeoutMs: number, start: (done: (error:
       } else resolve(value as T);
     };
     const timer = setTimeout(() => done(codedError('ETIMEDOUT', `no answer within ${timeoutMs / 1000} s`)), timeoutMs);
-    socket.once('error', (e) => done(e));
+    socket.on('error', (e) => done(e));
     start(done);
   });
 }
@@ -162,7 +162,7 @@ export function openTunnel(options: TunnelOptions): Promise<Socket> {
       res.resume();
       settle(new ProxyRefusal(res.statusCode ?? 0));
     });
-    request.once('error', (e) => settle(e));
+    request.on('error', (e) => settle(e));
     request.end();
   });
 }

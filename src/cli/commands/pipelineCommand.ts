@@ -9,10 +9,8 @@ import { acquireRunLock } from '../../state/runLock.ts';
 import { RunRecorder, type RunStatus } from '../../state/runRecorder.ts';
 import { DbTokenStore } from '../../state/dbTokenStore.ts';
 import { MemoryTokenStore } from '../../threatq/auth/memoryTokenStore.ts';
-import { createTransports } from '../../http/createTransports.ts';
 import { RequestStats } from '../../http/requestStats.ts';
-import { DarktraceClient } from '../../darktrace/client.ts';
-import { ThreatQClient } from '../../threatq/client.ts';
+import { createApiClients } from '../../run/createApiClients.ts';
 import { silentProgress, terminalProgress } from '../../run/progress.ts';
 import type { PipelineContext, PipelineOutcome } from '../../run/pipelineTypes.ts';
 import { VERSION } from '../../version.ts';
@@ -63,7 +61,27 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
   const state = openStateDb({ path: stateDbPath(g.configDir, g.name) });
   const recorder = new RunRecorder(state, redactor);
   const startedAt = io.clock.now();
-  const lock = dryRun ? undefined : acquireRunLock(state, cmd.command, startedAt);
+  const stats = new RequestStats();
+  let lock: ReturnType<typeof acquireRunLock> | undefined;
+  let clients: ReturnType<typeof createApiClients>;
+  try {
+    lock = dryRun ? undefined : acquireRunLock(state, cmd.command, startedAt);
+    const tokenStore = new DbTokenStore(state, config.threatq);
+    clients = createApiClients({
+      config,
+      verifyTls: !g.disableSsl,
+      externalProxy: g.externalProxy,
+      tokenStore: dryRun ? new MemoryTokenStore(tokenStore.load()) : tokenStore,
+      clock: io.clock,
+      logger,
+      redactor,
+      stats,
+    });
+  } catch (error) {
+    lock?.release();
+    state.close();
+    throw error;
+  }
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (abort.signal.aborted) process.exit(EXIT.interrupted);
@@ -72,11 +90,6 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const stats = new RequestStats();
-  const transports = createTransports(
-    { darktrace: config.darktrace, threatq: config.threatq, verifyTls: !g.disableSsl, externalProxy: g.externalProxy },
-    { logger, redactor, stats, clock: io.clock },
-  );
   let runId = 0;
   const counts: Record<string, unknown> = {};
   const failures: ConnectorError[] = [];
@@ -89,19 +102,7 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
       lock.setRunId(runId);
       logger.info('run.start', `Run ${runId} started: ${cmd.command}`, { runId, version: VERSION });
     }
-    const tokenStore = new DbTokenStore(state, config.threatq);
-    const darktrace = new DarktraceClient({ baseUrl: config.darktrace.host, publicToken: config.darktrace.publicToken, privateToken: config.darktrace.privateToken, transport: transports.darktrace, clock: io.clock, logger });
-    const threatq = new ThreatQClient({
-      baseUrl: config.threatq.host,
-      clientId: config.threatq.clientId,
-      email: config.threatq.username,
-      password: config.threatq.password,
-      transport: transports.threatq,
-      tokenStore: dryRun ? new MemoryTokenStore(tokenStore.load()) : tokenStore,
-      clock: io.clock,
-      logger,
-      redactor,
-    });
+    const { darktrace, threatq } = clients;
     const context: PipelineContext = {
       runId,
       config,
@@ -134,7 +135,7 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await transports.close().catch(() => undefined);
+    await clients.close().catch(() => undefined);
   }
   counts['requests'] = stats.snapshot();
   const interrupted = abort.signal.aborted;
@@ -210,8 +211,8 @@ function runOptions(cmd: ParsedCommand, config: ConnectorConfig, dryRun: boolean
 function registerProxySecret(redactor: Redactor, proxy: string): void {
   try {
     const u = new URL(proxy);
+    // Only the password: a short user name ("proxy") would blank ordinary words in messages.
     if (u.password) redactor.add(decodeURIComponent(u.password));
-    if (u.username) redactor.add(decodeURIComponent(u.username));
   } catch {
     // Invalid URLs were refused by the option parser already.
   }
