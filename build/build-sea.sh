@@ -37,6 +37,7 @@ check_glibc() {
 
 # 1. Embedded migrations (the lead's generator), when present.
 if [[ -f build/gen-migrations.mjs ]]; then node build/gen-migrations.mjs >&2; fi
+node --import tsx build/gen-help.ts >&2
 
 # 2. The glibc-2.28 addon (compiled once, then cached by input hash).
 ADDON="$(bash build/compat-addon.sh)"
