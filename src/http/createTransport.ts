@@ -1,4 +1,4 @@
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { Transform, type Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -87,7 +87,7 @@ export function createTransport(options: TransportOptions): HttpTransport {
   const caFile = options.tls?.caFile;
   // Extra CAs are added to the system ones, so pointing at an internal CA never breaks public certs.
   const ca = caFile ? [...rootCertificates, readCaFile(caFile, settings.caFile)] : undefined;
-  const tlsOptions = { ...(ca ? { ca } : {}), rejectUnauthorized: verify, timeout: timeouts.connectMs };
+  const tlsOptions = { ...trustOptions(ca), rejectUnauthorized: verify, timeout: timeouts.connectMs };
 
   const proxy = options.proxyUrl ? parseProxyUrl(options.proxyUrl, redactor) : undefined;
   const dispatcher: Dispatcher = proxy
@@ -343,6 +343,20 @@ function countingBody(body: Readable, onEnd: (bytes: number) => void, mapError: 
   });
   body.pipe(out);
   return out;
+}
+
+/**
+ * Parsing the ~140 system CAs plus the file costs 50-300 ms of CPU, so it is done once here
+ * rather than by every new connection (a `ca` option builds a fresh context per handshake).
+ * A bundle OpenSSL cannot load is passed on as `ca`, failing at connect time as before.
+ */
+function trustOptions(ca: string[] | undefined): { secureContext?: SecureContext; ca?: string[] } {
+  if (!ca) return {};
+  try {
+    return { secureContext: createSecureContext({ ca }) };
+  } catch {
+    return { ca };
+  }
 }
 
 function checkTimeouts(t: TransportTimeouts): TransportTimeouts {

@@ -12,6 +12,7 @@ export interface LedgerRow {
 }
 
 const CHECKPOINT_KEY = 'ingest.checkpoint';
+const COVERAGE_KEY = 'ingest.coverage_start';
 
 /**
  * The ingest ledger and its audit rows. Every method is one short transaction, so a kill at
@@ -119,7 +120,19 @@ export class AlertLedgerStore {
     return row ? Number(row.value) : undefined;
   }
 
-  setCheckpoint(ms: number, now: number): void {
-    this.sqlite.prepare('INSERT OR REPLACE INTO meta (key, value, updated_at) VALUES (?, ?, ?)').run(CHECKPOINT_KEY, String(ms), now);
+  /** The earliest alert time any successful run covered (undefined before the first, and in databases of older versions). */
+  coverageStart(): number | undefined {
+    const row = this.sqlite.prepare('SELECT value FROM meta WHERE key = ?').get(COVERAGE_KEY) as { value: string } | undefined;
+    return row ? Number(row.value) : undefined;
+  }
+
+  /** A successful run covered [windowStart, ms]. */
+  setCheckpoint(ms: number, now: number, windowStart?: number): void {
+    const set = this.sqlite.prepare('INSERT OR REPLACE INTO meta (key, value, updated_at) VALUES (?, ?, ?)');
+    this.sqlite.transaction(() => {
+      set.run(CHECKPOINT_KEY, String(ms), now);
+      const covered = this.coverageStart();
+      if (windowStart !== undefined && (covered === undefined || windowStart < covered)) set.run(COVERAGE_KEY, String(windowStart), now);
+    })();
   }
 }

@@ -48,7 +48,9 @@ export class DeviceLinks {
     o: { status: string; sources: SourceInput[]; batchSize: number; signal: AbortSignal },
   ): Promise<{ devices: number; indicators: number; assets: number }> {
     const rows = this.sqlite
-      .prepare('SELECT device_key AS key, max(device_json) AS json, group_concat(event_id) AS events FROM temp.ingest_links GROUP BY device_key ORDER BY device_key')
+      // Per device *as each alert reported it*: one device id seen with another address (DHCP)
+      // in another alert is written with both, each related to its own alerts.
+      .prepare('SELECT device_key AS key, device_json AS json, group_concat(event_id) AS events FROM temp.ingest_links GROUP BY device_key, device_json ORDER BY device_key, device_json')
       .all() as Array<{ key: string; json: string; events: string }>;
     if (rows.length === 0) return { devices: 0, indicators: 0, assets: 0 };
     const devices = rows.map((r) => ({ device: JSON.parse(r.json) as MappedDevice, eventIds: r.events.split(',').map(Number) }));

@@ -50,7 +50,7 @@ export async function runIngest(ctx: PipelineContext, options: IngestOptions): P
   const batchSize = options.batchSize ?? 500;
   const mapCtx = { darktraceBaseUrl: config.darktrace.host };
   const startedAt = clock.now();
-  const window = ingestWindow(startedAt, store.checkpoint(), options.historicalDays);
+  const window = ingestWindow(startedAt, store.checkpoint(), options.historicalDays, store.coverageStart());
   const counts: IngestCounts = {
     window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString(), reason: window.reason },
     fetched: 0,
@@ -211,7 +211,7 @@ export async function runIngest(ctx: PipelineContext, options: IngestOptions): P
   links.clear();
 
   const complete = !ctx.signal.aborted && counts.failed === 0;
-  if (complete) store.setCheckpoint(window.end, clock.now());
+  if (complete) store.setCheckpoint(window.end, clock.now(), window.start);
   ctx.progress.done();
   const summary = `Ingest: fetched ${counts.fetched}, created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}, quarantined ${counts.quarantined}, failed ${counts.failed}${counts.filtered ? `, filtered ${counts.filtered}` : ''}${counts.recovered ? `, recovered ${counts.recovered}` : ''}`;
   logger.info('ingest.done', summary, { ...counts });

@@ -38,5 +38,17 @@ export const migrations: EmbeddedMigration[] = [
       "\nCREATE TABLE `quarantine` (\n\t`kind` text NOT NULL,\n\t`darktrace_id` text NOT NULL,\n\t`reason` text NOT NULL,\n\t`excerpt` text NOT NULL,\n\t`first_run_id` integer NOT NULL,\n\t`last_run_id` integer NOT NULL,\n\t`first_seen_at` integer NOT NULL,\n\t`last_seen_at` integer NOT NULL,\n\t`resolved_at` integer,\n\tPRIMARY KEY(`kind`, `darktrace_id`)\n);\n",
       "\nCREATE INDEX `quarantine_last_seen` ON `quarantine` (`last_seen_at`);"
     ]
+  },
+  {
+    "tag": "0002_history_indexes",
+    "folderMillis": 1795936123618,
+    "hash": "bd0e5ba55fd4155f75dcd8bd4bfc7e29b879f8d619a8c49365921c9f95f3023f",
+    "sql": [
+      "CREATE INDEX `export_skips_first_run` ON `export_skips` (`first_run_id`);",
+      "\nCREATE INDEX `export_skips_last_run` ON `export_skips` (`last_run_id`);",
+      "\nCREATE INDEX `quarantine_first_run` ON `quarantine` (`first_run_id`);",
+      "\nCREATE INDEX `quarantine_last_run` ON `quarantine` (`last_run_id`);",
+      "\nCREATE INDEX `runs_status_started_at` ON `runs` (`status`,`started_at`);"
+    ]
   }
 ];

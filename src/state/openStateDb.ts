@@ -1,12 +1,12 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { closeSync, chmodSync, existsSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConnectorError, EXIT } from '../errors.ts';
-import { loadSqliteAddon } from '../native/loadSqliteAddon.ts';
 import { applyMigrations, appliedMigrationCount } from './migrate.ts';
 import { migrations } from './migrations.gen.ts';
 import * as schema from './schema.ts';
+import { openSqlite } from './sqliteDriver.ts';
 
 export interface StateDb {
   path: string;
@@ -47,13 +47,8 @@ export function openStateDb(options: OpenStateDbOptions): StateDb {
   try {
     if (!options.readonly && !existsSync(file)) closeSync(openSync(file, 'a', 0o600));
     if (!options.readonly && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-    const nativeBinding = loadSqliteAddon();
-    sqlite = new Database(file, {
-      readonly: options.readonly ?? false,
-      fileMustExist: options.readonly ?? false,
-      // @types/better-sqlite3 types nativeBinding as a path; v12 also accepts the loaded addon.
-      ...(nativeBinding ? { nativeBinding: nativeBinding as unknown as string } : {}),
-    });
+    // better-sqlite3 under Node, node:sqlite under Deno (sqliteDriver.ts).
+    sqlite = openSqlite(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   } catch (cause) {
     throw ConnectorError.is(cause) ? cause : stateDbError(file, cause);
   }

@@ -28,7 +28,12 @@ export const runs = sqliteTable(
     pid: integer('pid').notNull(),
     hostname: text('hostname').notNull(),
   },
-  (t) => [index('runs_started_at').on(t.startedAt), index('runs_command_status').on(t.command, t.status)],
+  (t) => [
+    index('runs_started_at').on(t.startedAt),
+    index('runs_command_status').on(t.command, t.status),
+    // `history last-success` and `history --status`: newest runs of a status first, no sort.
+    index('runs_status_started_at').on(t.status, t.startedAt),
+  ],
 );
 
 /**
@@ -125,7 +130,13 @@ export const quarantine = sqliteTable(
     /** Set when a later run mapped the alert after all. */
     resolvedAt: integer('resolved_at'),
   },
-  (t) => [primaryKey({ columns: [t.kind, t.darktraceId] }), index('quarantine_last_seen').on(t.lastSeenAt)],
+  (t) => [
+    primaryKey({ columns: [t.kind, t.darktraceId] }),
+    index('quarantine_last_seen').on(t.lastSeenAt),
+    // `history run ID`: what a run quarantined first or saw last.
+    index('quarantine_first_run').on(t.firstRunId),
+    index('quarantine_last_run').on(t.lastRunId),
+  ],
 );
 
 /** Devices written to ThreatQ (indicators + asset), so an unchanged device is not written again. */
@@ -191,5 +202,11 @@ export const exportSkips = sqliteTable(
     firstSeenAt: integer('first_seen_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.rawValue, t.reason] }), index('export_skips_last_seen').on(t.lastSeenAt)],
+  (t) => [
+    primaryKey({ columns: [t.rawValue, t.reason] }),
+    index('export_skips_last_seen').on(t.lastSeenAt),
+    // `history run ID`: what a run skipped first or saw last.
+    index('export_skips_first_run').on(t.firstRunId),
+    index('export_skips_last_run').on(t.lastRunId),
+  ],
 );

@@ -32,6 +32,8 @@ export interface FaultContext {
   runHandler(): void;
   /** Registers a timer so the server can cancel it on close. */
   track(timer: NodeJS.Timeout): void;
+  /** Told when the real handler has finished an answer that lostResponse/heldResponse swallows (its write took effect). */
+  swallowed?(): void;
 }
 
 /** Answers (or refuses to answer) one request according to `fault`. */
@@ -80,7 +82,10 @@ export function applyFault(fault: Fault, ctx: FaultContext): void {
       return;
     case 'lostResponse':
     case 'heldResponse':
-      swallow(res, fault.kind === 'lostResponse' ? () => resetSocket(req) : () => undefined);
+      swallow(res, () => {
+        ctx.swallowed?.();
+        if (fault.kind === 'lostResponse') resetSocket(req);
+      });
       ctx.runHandler();
       return;
   }

@@ -28,6 +28,8 @@ export interface RequestLogEntry {
   /** Milliseconds from arrival until the response finished or the connection closed (0 until then). */
   ms: number;
   fault?: FaultKind;
+  /** lostResponse/heldResponse: true once the real handler finished (its write took effect) and its answer was swallowed. */
+  swallowed?: boolean;
 }
 
 export interface SimServerOptions {
@@ -103,6 +105,9 @@ export async function startSimServer(handler: SimHandler, options: SimServerOpti
         timers.add(timer);
         timer.unref();
       },
+      swallowed: () => {
+        entry.swallowed = true;
+      },
     });
   };
 
@@ -115,8 +120,10 @@ export async function startSimServer(handler: SimHandler, options: SimServerOpti
   } else {
     server = http.createServer(listener);
   }
-  // Keep-alive connections would otherwise keep close() waiting.
-  server.keepAliveTimeout = 1000;
+  // Long enough for clients to reuse connections (undici drops any socket whose advertised
+  // keep-alive is under its 2 s threshold, so 1 s meant a TLS handshake per request); close()
+  // ends idle connections itself.
+  server.keepAliveTimeout = 5000;
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
