@@ -1,4 +1,4 @@
-import { EXIT } from '../errors.ts';
+import { ConnectorError, EXIT } from '../errors.ts';
 import { asList, type ThreatQApi } from './api.ts';
 import { TQ_ERROR, tqError } from './errors.ts';
 import type { Lookups } from './lookups.ts';
@@ -63,6 +63,8 @@ async function toCollectionIndicator(lookups: Lookups, raw: Obj): Promise<Collec
  */
 export async function* indicatorsByHash(api: ThreatQApi, lookups: Lookups, hash: string, pageSize: number): AsyncGenerator<CollectionIndicator> {
   let cursor = '*';
+  let read = 0;
+  let total: number | undefined;
   for (let page = 1; ; page++) {
     const answer = await api.call({
       method: 'GET',
@@ -77,8 +79,10 @@ export async function* indicatorsByHash(api: ThreatQApi, lookups: Lookups, hash:
     }
     const obj = answer.json as Obj | undefined;
     const next = str(obj?.nextCursorMark);
+    read += records.length;
+    if (answer.total !== undefined) total = answer.total;
     api.logger.debug('threatq.collection.page', `Read page ${page} of a ThreatQ collection`, { page, items: records.length, total: answer.total });
-    if (records.length === 0 || next === undefined || next === '' || next === cursor) return;
+    if (records.length === 0 || next === undefined || next === '' || next === cursor) return checkComplete(hash, read, total);
     cursor = next;
   }
 }
@@ -108,7 +112,7 @@ export async function* indicatorsByQuery(
     }
     offset += records.length;
     api.logger.debug('threatq.collection.page', `Read page ${page} of a ThreatQ collection`, { page, items: records.length, total: answer.total });
-    if (records.length === 0) return;
+    if (records.length === 0) return checkComplete('saved query', offset, answer.total);
     if (answer.total !== undefined ? offset >= answer.total : records.length < pageSize) return;
   }
 }
@@ -130,4 +134,18 @@ export async function* collectionIndicators(
     EXIT.usage,
     'Open and save the collection again in ThreatQ\'s Threat Library, or choose another collection',
   );
+}
+
+/**
+ * A collection read that ends before ThreatQ's own total is incomplete: exporting it would
+ * remove from Darktrace every entry on the missing pages. Fail instead; the next run retries.
+ */
+function checkComplete(what: string, read: number, total: number | undefined): void {
+  if (total !== undefined && read < total) {
+    throw new ConnectorError(
+      'E_TQ_COLLECTION_SHORT',
+      `ThreatQ ended the collection listing (${what}) after ${read} of ${total} indicators; the export stopped before changing anything`,
+      { exitCode: EXIT.unavailable, hint: 'Usually transient (ThreatQ under load); the next run reads the collection again' },
+    );
+  }
 }
