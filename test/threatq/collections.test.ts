@@ -46,10 +46,14 @@ test('an unknown collection name is a usage error that lists the names that exis
 test('paging by hash follows cursorMark and stops on the `data: {}` last page', async (t) => {
   const { server, client } = await setup(t, { pageSize: 100 });
   server.on('GET /api/search/query', () => ({ json: SEARCHES }));
-  const page1 = fixture('elastic-data-collection-page1-response.json') as { data: unknown[]; nextCursorMark: string };
+  const page1 = fixture('elastic-data-collection-page1-response.json') as { data: unknown[]; nextCursorMark: string; total: number };
+  // The public recording keeps 6 of the collection's 4,090 members; its totals say so, and a read
+  // ending before the total is refused (see the next test), so they are set to what is served.
+  page1.total = page1.data.length;
+  const page2 = { ...(fixture('elastic-data-collection-page2-response.json') as Record<string, unknown>), total: page1.data.length };
   server.on('GET /api/indicators/query/hash/abc123', (req) => {
     if (req.query.get('cursorMark') === '*') return { json: page1 };
-    if (req.query.get('cursorMark') === page1.nextCursorMark) return { json: fixture('elastic-data-collection-page2-response.json') };
+    if (req.query.get('cursorMark') === page1.nextCursorMark) return { json: page2 };
     return { status: 400, json: { errors: ['bad cursor'] } };
   });
   const search = await client.findCollection('Darktrace Export');
@@ -58,6 +62,20 @@ test('paging by hash follows cursorMark and stops on the `data: {}` last page', 
   assert.deepEqual(calls.map((c) => [c.query.get('cursorMark'), c.query.get('limit')]), [['*', '100'], [page1.nextCursorMark, '100']]);
   assert.equal(got.length, page1.data.length);
   assert.deepEqual(got[0], { id: 106767, value: '107.189.1.90', typeName: 'IP Address', statusName: 'Active', updatedAt: '2021-10-01 18:36:03' });
+});
+
+test('a hash listing that ends before its total is refused, so an export never removes the missing part', async (t) => {
+  const { server, client } = await setup(t, { pageSize: 100 });
+  server.on('GET /api/search/query', () => ({ json: SEARCHES }));
+  const page1 = fixture('elastic-data-collection-page1-response.json') as { data: unknown[]; nextCursorMark: string; total: number };
+  server.on('GET /api/indicators/query/hash/abc123', (req) => {
+    if (req.query.get('cursorMark') === '*') return { json: page1 };
+    return { json: fixture('elastic-data-collection-page2-response.json') };
+  });
+  const search = await client.findCollection('Darktrace Export');
+  const err = await rejectsWith(() => collect(client.collectionIndicators(search)), 'E_TQ_COLLECTION_SHORT');
+  assert.equal(err.exitCode, EXIT.unavailable);
+  assert.match(err.message, new RegExp(`after ${page1.data.length} of ${page1.total} indicators`));
 });
 
 test('paging by hash stops when the cursor stops changing, even if data keeps coming', async (t) => {
