@@ -7,11 +7,12 @@
  *   node --import tsx bench/ingest10k.ts [breaches] [aiEvents] [devices]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSims, type Sims } from '../src/sim/startSims.ts';
+import { connectorEnvFor } from '../src/sim/connectorEnv.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [breaches = 9000, aiEvents = 1000, devices = 3000] = process.argv.slice(2).map(Number);
@@ -52,21 +53,7 @@ async function main(): Promise<void> {
   const sims = await startSims({ tls: true, seed: 7, darktrace: { seedCounts: { breaches, aiEvents, devices, days: 4.5 } } });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tqdt-bench-'));
   try {
-    writeFileSync(path.join(dir, 'darktrace-ca.pem'), sims.darktrace.caPem ?? '');
-    writeFileSync(path.join(dir, 'threatq-ca.pem'), sims.threatq.caPem ?? '');
-    const env = {
-      TQ_HOST: sims.threatq.url,
-      TQ_CLIENT_ID: sims.threatq.credentials.clientId,
-      TQ_USERNAME: sims.threatq.credentials.email,
-      TQ_PASSWORD: sims.threatq.credentials.password,
-      TQ_STATUS: 'Review',
-      TQ_CA_FILE: path.join(dir, 'threatq-ca.pem'),
-      DARKTRACE_HOST: sims.darktrace.url,
-      DARKTRACE_PUBLIC_TOKEN: sims.darktrace.credentials.publicToken,
-      DARKTRACE_PRIVATE_TOKEN: sims.darktrace.credentials.privateToken,
-      DARKTRACE_CA_FILE: path.join(dir, 'darktrace-ca.pem'),
-      DARKTRACE_COLLECTIONS: 'Export to Darktrace',
-    };
+    const env = connectorEnvFor(sims, dir, ['Export to Darktrace']);
     console.log(`seeded ${breaches} breaches, ${aiEvents} AI Analyst events, ${devices} devices in ${Math.round(performance.now() - seedStarted)} ms`);
     for (const label of ['first run', 'no-change rerun']) {
       const tqFrom = sims.threatq.requests.length;

@@ -3,11 +3,12 @@
  * settings), a fresh config directory, and the CLI run in-process through runMain with
  * captured output — the same code path as the executable, minus the process.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { startSims, type Sims, type SimsOptions } from '../../src/sim/startSims.ts';
+import { connectorEnvFor } from '../../src/sim/connectorEnv.ts';
 import { runMain } from '../../src/cli/runMain.ts';
 import { systemClock } from '../../src/clock.ts';
 import { openStateDb, stateDbPath, type StateDb } from '../../src/state/openStateDb.ts';
@@ -27,24 +28,7 @@ export const DEFAULT_COLLECTIONS = ['Export to Darktrace', 'Watch List'];
 export async function startHarness(t: { after(fn: () => unknown): void }, options: SimsOptions & { collections?: string[]; env?: Record<string, string> } = {}): Promise<Harness> {
   const sims = await startSims({ tls: true, seed: 7, ...options });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tqdt-e2e-'));
-  writeFileSync(path.join(dir, 'darktrace-ca.pem'), sims.darktrace.caPem ?? '');
-  writeFileSync(path.join(dir, 'threatq-ca.pem'), sims.threatq.caPem ?? '');
-  const env: Record<string, string> = {
-    TQ_HOST: sims.threatq.url,
-    TQ_CLIENT_ID: sims.threatq.credentials.clientId,
-    TQ_USERNAME: sims.threatq.credentials.email,
-    TQ_PASSWORD: sims.threatq.credentials.password,
-    TQ_STATUS: 'Review',
-    TQ_CA_FILE: path.join(dir, 'threatq-ca.pem'),
-    DARKTRACE_HOST: sims.darktrace.url,
-    DARKTRACE_PUBLIC_TOKEN: sims.darktrace.credentials.publicToken,
-    DARKTRACE_PRIVATE_TOKEN: sims.darktrace.credentials.privateToken,
-    DARKTRACE_CA_FILE: path.join(dir, 'darktrace-ca.pem'),
-    DARKTRACE_COLLECTIONS: (options.collections ?? DEFAULT_COLLECTIONS).join(','),
-    DARKTRACE_SOURCE_NAME: 'ThreatQ',
-    DARKTRACE_EXPIRATION_DAYS: '30',
-    ...options.env,
-  };
+  const env: Record<string, string> = { ...connectorEnvFor(sims, dir, options.collections ?? DEFAULT_COLLECTIONS), ...options.env };
   const harness: Harness = {
     sims,
     dir,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -32,24 +32,8 @@ export async function demo(o: DemoOptions): Promise<number> {
   });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tq-conn-darktrace-demo-'));
   try {
-    writeFileSync(path.join(dir, 'darktrace-ca.pem'), sims.darktrace.caPem ?? '', { mode: 0o600 });
-    writeFileSync(path.join(dir, 'threatq-ca.pem'), sims.threatq.caPem ?? '', { mode: 0o600 });
-    const env: NodeJS.ProcessEnv = {
-      ...o.io.env,
-      TQ_HOST: sims.threatq.url,
-      TQ_CLIENT_ID: sims.threatq.credentials.clientId,
-      TQ_USERNAME: sims.threatq.credentials.email,
-      TQ_PASSWORD: sims.threatq.credentials.password,
-      TQ_STATUS: 'Review',
-      TQ_CA_FILE: path.join(dir, 'threatq-ca.pem'),
-      DARKTRACE_HOST: sims.darktrace.url,
-      DARKTRACE_PUBLIC_TOKEN: sims.darktrace.credentials.publicToken,
-      DARKTRACE_PRIVATE_TOKEN: sims.darktrace.credentials.privateToken,
-      DARKTRACE_CA_FILE: path.join(dir, 'darktrace-ca.pem'),
-      DARKTRACE_COLLECTIONS: 'Export to Darktrace,High Confidence C2',
-      DARKTRACE_SOURCE_NAME: 'ThreatQ',
-      DARKTRACE_EXPIRATION_DAYS: '30',
-    };
+    const { connectorEnvFor } = await import('../../sim/connectorEnv.ts');
+    const env: NodeJS.ProcessEnv = { ...o.io.env, ...connectorEnvFor(sims, dir, ['Export to Darktrace', 'High Confidence C2']) };
     out('tq-conn-darktrace demo: simulators of Darktrace and ThreatQ are running on loopback');
     out(`  Darktrace  ${sims.darktrace.url}  (${sims.darktrace.seeded?.breaches ?? 0} model breaches, ${sims.darktrace.seeded?.events ?? 0} AI Analyst events, ${sims.darktrace.seeded?.devices ?? 0} devices)`);
     out(`  ThreatQ    ${sims.threatq.url}  (collections 'Export to Darktrace' and 'High Confidence C2', with hostile values)`);
