@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import type { TestContext } from 'node:test';
 import { systemClock, type Clock } from '../../src/clock.ts';
 import { doctor, type DoctorCommandOptions } from '../../src/cli/commands/doctor.ts';
 import type { CheckStatus } from '../../src/doctor/checkList.ts';
+import { connectorEnvFor } from '../../src/sim/connectorEnv.ts';
 import { startSims, type Sims, type SimsOptions } from '../../src/sim/startSims.ts';
 
 /** Canary secrets: the simulators' real credentials, so every run proves they never reach any output. */
@@ -38,25 +39,7 @@ export async function doctorSims(t: TestContext, options: { darktrace?: SimsOpti
   });
   t.after(() => sims.close());
   const dir = tempDir(t);
-  const dtCa = path.join(dir, 'darktrace-ca.pem');
-  const tqCa = path.join(dir, 'threatq-ca.pem');
-  writeFileSync(dtCa, sims.darktrace.caPem ?? '');
-  writeFileSync(tqCa, sims.threatq.caPem ?? '');
-  const env = {
-    TQ_HOST: sims.threatq.url,
-    TQ_CLIENT_ID: sims.threatq.credentials.clientId,
-    TQ_USERNAME: sims.threatq.credentials.email,
-    TQ_PASSWORD: sims.threatq.credentials.password,
-    TQ_STATUS: 'Review',
-    TQ_CA_FILE: tqCa,
-    DARKTRACE_HOST: sims.darktrace.url,
-    DARKTRACE_PUBLIC_TOKEN: sims.darktrace.credentials.publicToken,
-    DARKTRACE_PRIVATE_TOKEN: sims.darktrace.credentials.privateToken,
-    DARKTRACE_CA_FILE: dtCa,
-    DARKTRACE_COLLECTIONS: COLLECTIONS.join(', '),
-    DARKTRACE_SOURCE_NAME: 'ThreatQ',
-    DARKTRACE_EXPIRATION_DAYS: '30',
-  };
+  const env = connectorEnvFor(sims, dir, COLLECTIONS);
   return { sims, dir, env };
 }
 
