@@ -4,6 +4,7 @@
  * No top-level await: the single executable's bundle is CommonJS. A bare `--help` prints the
  * help rendered at build time, so it does not pay for loading yargs and the rest.
  */
+import { writeFileSync } from 'node:fs';
 import { HELP_TEXT } from './helpText.gen.ts';
 
 const argv = process.argv.slice(2);
@@ -14,6 +15,9 @@ if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
 }
 
 async function main(): Promise<void> {
+  // Benchmarks read the process's peak memory from here: a parent cannot get a child's rusage in Node.
+  const peakRssFile = process.env['TQDT_PEAK_RSS_FILE'];
+  if (peakRssFile) process.on('exit', () => writeFileSync(peakRssFile, `${process.resourceUsage().maxRSS}\n`));
   const [{ systemClock }, { runMain }] = await Promise.all([import('../clock.ts'), import('./runMain.ts')]);
   try {
     process.exitCode = await runMain(argv, {

@@ -12,7 +12,8 @@ const built = process.env['TQDT_BIN'] ?? path.join(root, 'build/out/tq-conn-dark
 
 export function cliCommand(args: string[]): { file: string; args: string[] } {
   if (existsSync(built)) return { file: built, args };
-  return { file: process.execPath, args: ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args] };
+  // tsx resolved from here, not from the child's working directory (a temp dir has no node_modules).
+  return { file: process.execPath, args: ['--import', import.meta.resolve('tsx'), path.join(root, 'src/cli/main.ts'), ...args] };
 }
 
 export interface CliResult {
