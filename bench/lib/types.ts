@@ -26,6 +26,12 @@ export interface BenchRow {
 export interface BenchOptions {
   /** A size that finishes in a couple of minutes (same scenarios, smaller numbers). */
   quick: boolean;
+  /**
+   * A directory that outlives the benchmark: keep each connector config directory (and so its
+   * state database) under `workDir/<group>/…`, so the history benchmark can query what the
+   * export and ingest runs recorded.
+   */
+  workDir: string;
   /** Progress lines for the console. */
   log(line: string): void;
 }
