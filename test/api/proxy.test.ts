@@ -3,51 +3,14 @@
  * tunnelled through a real CONNECT proxy (its own process), ThreatQ traffic never is.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { EXIT } from '../../src/errors.ts';
 import { rejection, startWorld } from './support.ts';
+import { startConnectProxy } from '../helpers/connectProxy.ts';
 
-const PROXY_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'http', 'connectProxy.mjs');
 const USER = 'proxyuser';
 const PASS = 'Proxy-Canary-91b2';
-
-interface Proxy {
-  url: string;
-  /** "<target> <status>" per CONNECT, oldest first. */
-  log(): string[];
-}
-
-async function startProxy(t: TestContext): Promise<Proxy> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tqdt-api-proxy-'));
-  const logFile = path.join(dir, 'connect.log');
-  const child = spawn(process.execPath, [PROXY_SCRIPT, logFile, `${USER}:${PASS}`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.once('exit', (code) => reject(new Error(`the proxy exited early with code ${code}`)));
-  });
-  return {
-    url: `http://${USER}:${PASS}@127.0.0.1:${port}`,
-    log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean) : []),
-  };
-}
+const startProxy = (t: TestContext) => startConnectProxy(t, { user: USER, pass: PASS });
 
 test('with -ep, every Darktrace request goes through the proxy and no ThreatQ request does', async (t) => {
   const proxy = await startProxy(t);

@@ -1,54 +1,20 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createTransports } from '../../src/http/createTransports.ts';
 import { DEFAULT_RETRY_POLICY } from '../../src/http/retryPolicy.ts';
 import { Redactor } from '../../src/log/redactor.ts';
 import { createSelfSignedCert } from '../../src/sim/common/selfSignedCert.ts';
+import { startConnectProxy } from '../helpers/connectProxy.ts';
 import { captureLogger, caught, recordingSleep, startServer } from './helpers.ts';
 
-const PROXY_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'connectProxy.mjs');
 // Canary credentials: if either string shows up in a log line or an error, the test fails.
 const USER = 'canaryuser42';
 const PASS = 'Canary-Pass-7f3a';
-
-interface Proxy {
-  port: number;
-  /** Lines "<target> <status>" the proxy wrote, one per CONNECT. */
-  log(): string[];
-}
-
-async function startProxy(t: TestContext, credentials?: string): Promise<Proxy> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'h2-proxy-'));
-  const logFile = path.join(dir, 'connect.log');
-  const child = spawn(process.execPath, [PROXY_SCRIPT, logFile, ...(credentials ? [credentials] : [])], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  t.after(async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.once('exit', (code) => reject(new Error(`the proxy exited early with code ${code}`)));
-  });
-  return { port, log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean) : []) };
-}
 
 function okServer(t: TestContext, tls?: { cert: string; key: string }) {
   return startServer(
@@ -62,7 +28,7 @@ function okServer(t: TestContext, tls?: { cert: string; key: string }) {
 }
 
 test('with -ep, Darktrace requests go through the CONNECT proxy and ThreatQ requests never do', async (t) => {
-  const proxy = await startProxy(t, `${USER}:${PASS}`);
+  const proxy = await startConnectProxy(t, { user: USER, pass: PASS });
   const darktrace = await okServer(t);
   const threatq = await okServer(t);
   const logger = captureLogger();
@@ -85,7 +51,7 @@ test('with -ep, Darktrace requests go through the CONNECT proxy and ThreatQ requ
 });
 
 test('HTTPS to Darktrace is tunnelled through the proxy and still verified with the CA file', async (t) => {
-  const proxy = await startProxy(t);
+  const proxy = await startConnectProxy(t);
   const pair = createSelfSignedCert();
   const darktrace = await okServer(t, pair);
   const dir = mkdtempSync(path.join(tmpdir(), 'h2-proxy-ca-'));
@@ -110,7 +76,7 @@ test('HTTPS to Darktrace is tunnelled through the proxy and still verified with 
 });
 
 test('a proxy that rejects the credentials gives E_HTTP_PROXY without revealing them', async (t) => {
-  const proxy = await startProxy(t, 'someone:else-entirely');
+  const proxy = await startConnectProxy(t, { user: 'someone', pass: 'else-entirely' });
   const darktrace = await okServer(t);
   const logger = captureLogger();
   const sleep = recordingSleep();
