@@ -10,7 +10,8 @@ import { DEFAULT_HISTORICAL_DAYS, DEFAULT_NAME, parseGlobalOptions, type GlobalO
 import type { CliIo } from './io.ts';
 import { VERSION } from '../version.ts';
 
-export type CommandName = 'run' | 'ingest' | 'export' | 'history' | 'configure' | 'doctor' | 'demo' | 'self-check';
+const COMMAND_NAMES = ['run', 'ingest', 'export', 'history', 'configure', 'doctor', 'demo', 'self-check'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
 
 export interface ParsedCommand {
   command: CommandName;
@@ -25,8 +26,9 @@ export type CliParse = { kind: 'output'; text: string } | { kind: 'command'; par
 const EPILOG = `Exit codes: 0 success, 1 internal error, 2 usage or configuration error, 3 authentication or permission refused, 4 partial failure, 5 remote unavailable, 6 local file or database error, 75 another run holds the lock, 130 interrupted.
 Every setting can come from the environment (TQ_HOST, TQ_CLIENT_ID, TQ_USERNAME, TQ_PASSWORD, TQ_STATUS, DARKTRACE_HOST, DARKTRACE_PUBLIC_TOKEN, DARKTRACE_PRIVATE_TOKEN, DARKTRACE_COLLECTIONS, DARKTRACE_SOURCE_NAME, DARKTRACE_EXPIRATION_DAYS); the environment wins over the file.`;
 
+// Commands are declared without handlers and chosen from argv._ after parsing: yargs renders and
+// caches the whole help text whenever a non-default command's handler runs (~90 ms per start).
 export function buildParser(io: Pick<CliIo, 'columns'>) {
-  let selected: CommandName = 'run';
   const y = yargs()
     .scriptName('tq-conn-darktrace')
     .parserConfiguration({
@@ -51,15 +53,9 @@ export function buildParser(io: Pick<CliIo, 'columns'>) {
     .option('cron', { type: 'string', describe: 'Write a commented-out cron entry with this schedule, e.g. "0 */2 * * *"' })
     .option('cron-dir', { type: 'string', describe: 'Directory for the cron entry', defaultDescription: '/etc/cron.d' })
     .option('log-format', { type: 'string', describe: 'Log line format: text or json', defaultDescription: 'text' })
-    .command(['run', '$0'], 'Run both pipelines, ingest first (the default)', (c) => exportFlags(reportFlag(c)), () => {
-      selected = 'run';
-    })
-    .command('ingest', 'Darktrace alerts into ThreatQ', (c) => reportFlag(c), () => {
-      selected = 'ingest';
-    })
-    .command('export', "ThreatQ collections into Darktrace's intel feed", (c) => exportFlags(reportFlag(c)), () => {
-      selected = 'export';
-    })
+    .command(['run', '$0'], 'Run both pipelines, ingest first (the default)', (c) => exportFlags(reportFlag(c)))
+    .command('ingest', 'Darktrace alerts into ThreatQ', (c) => reportFlag(c))
+    .command('export', "ThreatQ collections into Darktrace's intel feed", (c) => exportFlags(reportFlag(c)))
     .command(
       'history [query..]',
       'Audit queries over the local state database: (none) recent runs | run ID | alert ID | indicator VALUE | skipped | last-success | prune',
@@ -74,9 +70,7 @@ export function buildParser(io: Pick<CliIo, 'columns'>) {
           .option('format', { type: 'string', describe: 'table, json or csv', defaultDescription: 'table' })
           .option('max-age', { type: 'string', describe: 'With last-success: exit 4 when a pipeline last succeeded longer ago than this (e.g. 26h)' })
           .option('older-than', { type: 'string', describe: 'With prune: remove audit rows older than this (e.g. 90d); ledgers are kept' }),
-      () => {
-      selected = 'history';
-    })
+    )
     .command(
       'configure',
       'Create or change the configuration, interactively or with --set',
@@ -84,17 +78,11 @@ export function buildParser(io: Pick<CliIo, 'columns'>) {
         c
           .option('set', { type: 'string', array: true, describe: 'KEY=VALUE (KEY is a config key or its environment variable name); repeatable' })
           .option('show', { type: 'boolean', describe: 'Print the effective configuration with secrets redacted' }),
-      () => {
-        selected = 'configure';
-      },
     )
     .command(
       'doctor',
       'Preflight checks: reachability, TLS, proxy, logins, permissions, clock skew, collections',
       (c) => c.option('format', { type: 'string', describe: 'text (an aligned list) or json (an array of {check, status, detail, fix})', defaultDescription: 'text' }),
-      () => {
-        selected = 'doctor';
-      },
     )
     .command(
       'demo',
@@ -104,19 +92,18 @@ export function buildParser(io: Pick<CliIo, 'columns'>) {
           .option('keep', { type: 'boolean', describe: 'Keep the throw-away configuration and state directory' })
           .option('breaches', { type: 'string', describe: 'How many model breaches to generate (default 40)' })
           .option('seed', { type: 'string', describe: 'Seed of the generated data (default 1)' }),
-      () => {
-      selected = 'demo';
-    })
-    .command('self-check', false, (c) => c, () => {
-      selected = 'self-check';
-    })
+    )
+    .command('self-check', false, (c) => c)
     .alias('help', 'h')
     .version(VERSION)
     .strict()
     .wrap(Math.min(io.columns ?? 100, 120))
     .epilog(EPILOG)
     .exitProcess(false);
-  return { y, selected: () => selected };
+  return { y, selected: (argv: Record<string, unknown>): CommandName => {
+    const first = (argv['_'] as unknown[] | undefined)?.[0];
+    return typeof first === 'string' && (COMMAND_NAMES as readonly string[]).includes(first) ? (first as CommandName) : 'run';
+  } };
 }
 
 function reportFlag<T>(c: import('yargs').Argv<T>) {
@@ -136,11 +123,33 @@ export async function parseCli(argv: readonly string[], cwd: string, io: Pick<Cl
     y.parse(args, {}, (err, parsedArgv, output) => resolve({ err: err ?? undefined, argv: parsedArgv as Record<string, unknown>, output }));
   });
   if (result.err) {
-    throw new UsageError(result.err.message.replace(/^Unknown arguments?: /, 'Unknown option: '), 'Run tq-conn-darktrace --help for the list of commands and options', 'E_USAGE');
+    throw tidyValueInMessage(new UsageError(result.err.message.replace(/^Unknown arguments?: /, 'Unknown option: '), 'Run tq-conn-darktrace --help for the list of commands and options', 'E_USAGE'));
   }
   if (result.output) return { kind: 'output', text: showLegacyFlags(result.output) };
-  const global = parseGlobalOptions(result.argv, cwd);
-  return { kind: 'command', parsed: { command: selected(), global, args: result.argv } };
+  let global: GlobalOptions;
+  try {
+    global = parseGlobalOptions(result.argv, cwd);
+  } catch (error) {
+    throw error instanceof UsageError ? tidyValueInMessage(error) : error;
+  }
+  // Checked here, before any network or state work, rather than silently read as 'text' later.
+  const planFormat = result.argv['plan-format'];
+  const planFormatText = Array.isArray(planFormat) ? String(planFormat[planFormat.length - 1]) : planFormat === undefined ? undefined : String(planFormat);
+  if (planFormatText !== undefined && planFormatText !== 'text' && planFormatText !== 'json') {
+    throw tidyValueInMessage(new UsageError(`Invalid value for --plan-format: '${planFormatText}'`, 'Allowed: text or json', 'E_FLAG_VALUE'));
+  }
+  return { kind: 'command', parsed: { command: selected(result.argv), global, args: result.argv } };
+}
+
+/**
+ * A refused flag value is quoted in the error: a huge one would flood the terminal and a line
+ * break would forge a second log line, so it is shown shortened, control characters escaped.
+ */
+function tidyValueInMessage(error: UsageError): UsageError {
+  const message = error.message
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/'([^']{77})[^']{4,}'/g, "'$1...'");
+  return message === error.message ? error : new UsageError(message, error.hint, error.code);
 }
 
 /** yargs prints multi-letter aliases as `--ll`; show them as users of the original know them: `-ll`. */

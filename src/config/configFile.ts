@@ -44,7 +44,7 @@ export function readConfigFile(file: string, options: { clock?: Clock } = {}): C
   let doc = parseDocument(file, text);
   const version = documentVersion(doc);
   if (Number.isNaN(version)) {
-    throw new ConfigError('E_CONFIG_VERSION', `The configuration file '${file}' has an invalid "version": it must be a whole number from 1 to ${CURRENT_CONFIG_VERSION}`, []);
+    throw new ConfigError('E_CONFIG_VERSION', `The configuration file '${file}' has an invalid "version": it must be a whole number from 1 to ${CURRENT_CONFIG_VERSION}`, [], `Fix the file: set "version": ${CURRENT_CONFIG_VERSION} for the layout the README describes`);
   }
   if (version > CURRENT_CONFIG_VERSION) {
     throw new ConfigError(
@@ -97,7 +97,7 @@ function parseDocument(file: string, text: string): Record<string, unknown> {
     throw new ConfigError('E_CONFIG_PARSE', `The configuration file '${file}' is not valid JSON${where}`, [], 'Fix the file, or move it away and run tq-conn-darktrace configure to write a new one');
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new ConfigError('E_CONFIG_PARSE', `The configuration file '${file}' must hold a JSON object`, []);
+    throw new ConfigError('E_CONFIG_PARSE', `The configuration file '${file}' must hold a JSON object`, [], 'Fix the file, or move it away and run tq-conn-darktrace configure to write a new one');
   }
   return doc as Record<string, unknown>;
 }

@@ -33,8 +33,11 @@ export function text(options: { noSpaces?: boolean; maxLength?: number; noCommas
     if (CONTROL.test(v)) return bad('it must be a single line without control characters');
     if (options.noSpaces && /\s/.test(v)) return bad('it must not contain white space');
     if (options.noCommas && v.includes(',')) return bad('it must not contain a comma (Darktrace splits intel-feed values on commas)');
-    if (options.maxLength !== undefined && [...v].length > options.maxLength) {
-      return bad(`it is ${[...v].length} characters long; at most ${options.maxLength} are allowed`);
+    // Counted in UTF-16 units, as Darktrace's limits are (an emoji counts twice), so a value
+    // accepted here is never refused at run time.
+    if (options.maxLength !== undefined && v.length > options.maxLength) {
+      const chars = [...v].length;
+      return bad(`it is ${chars} characters long${chars !== v.length ? ` (${v.length} UTF-16 units, as Darktrace counts them)` : ''}; at most ${options.maxLength} are allowed`);
     }
     return ok(v);
   };
