@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from './createLogger.ts';
@@ -91,4 +91,19 @@ test('a missing or unwritable log directory is a clear usage error', () => {
     chmodSync(dir, 0o700);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a log file that cannot be written (disk full) warns once and keeps logging to the console', (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'log-full-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // /dev/full answers every write with ENOSPC.
+  symlinkSync('/dev/full', path.join(dir, 'x.log'));
+  const lines: string[] = [];
+  const log = createLogger({ location: dir, name: 'x', verbosity: 2, redactor: new Redactor(), clock: fixedClock(0), console: (l) => lines.push(l) });
+  log.info('a.one', 'first');
+  log.warn('a.two', 'second');
+  assert.equal(lines.length, 3, lines.join('\n'));
+  assert.match(lines[0]!, new RegExp(`^Warning: cannot write the log file '${dir}/x\\.log' \\(the disk is full\\); logging to the console`));
+  assert.match(lines[1]!, /INFO +a\.one first/);
+  assert.match(lines[2]!, /WARN +a\.two second/);
 });

@@ -53,8 +53,22 @@ export function createLogger(options: LoggerOptions): ConnectorLogger {
         'E_LOG_DIR',
       );
     }
+    const toConsole = options.console ?? ((line: string) => process.stderr.write(line + '\n'));
+    const logFile = file;
+    let failed = false;
+    // A full or read-only log disk must not stop a run half-way (the state database, not the
+    // log, is the record): say so once, then keep logging to the console.
     write = (line) => {
-      writeSync(fd, line + '\n');
+      if (failed) return toConsole(line);
+      try {
+        writeSync(fd, line + '\n');
+      } catch (cause) {
+        failed = true;
+        const code = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+        const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'the filesystem is read-only' : code;
+        toConsole(`Warning: cannot write the log file '${logFile}' (${why}); logging to the console from now on. Free space or fix the -ll directory.`);
+        toConsole(line);
+      }
     };
   }
 

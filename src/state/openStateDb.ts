@@ -3,6 +3,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { closeSync, chmodSync, existsSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConnectorError, EXIT } from '../errors.ts';
+import { localIoError, localIoKind } from './localIoError.ts';
 import { applyMigrations, appliedMigrationCount } from './migrate.ts';
 import { migrations } from './migrations.gen.ts';
 import * as schema from './schema.ts';
@@ -83,16 +84,15 @@ export function openStateDb(options: OpenStateDbOptions): StateDb {
 }
 
 function stateDbError(file: string, cause: unknown): ConnectorError {
+  // Disk full, read-only, permissions: the shared wording (what, why, free space, what to do).
+  // The code stays E_STATE_DB: history falls back to reading a database it cannot open for writing.
+  if (localIoKind(cause, path.dirname(file))) return localIoError(cause, file, 'the state database', 'E_STATE_DB');
   const code = (cause as { code?: string }).code ?? '';
   const reason = cause instanceof Error ? cause.message : String(cause);
   const hint =
-    code === 'SQLITE_FULL' || /ENOSPC|disk is full/i.test(reason)
-      ? 'Free disk space on that filesystem; the database is intact and the next run continues'
-      : /EACCES|EROFS|readonly|read-only/i.test(code + reason)
-        ? 'Make the config directory and the .db file writable by this user'
-        : code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
-          ? 'The file is not a valid database: restore it from backup or move it away to start fresh'
-          : 'Check the file and its directory';
+    code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
+      ? 'The file is not a valid database: restore it from backup or move it away to start fresh'
+      : 'Check the file and its directory';
   return new ConnectorError('E_STATE_DB', `Cannot use the state database '${file}': ${reason}`, {
     exitCode: EXIT.localIo,
     cause,

@@ -3,19 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runMain } from '../../src/cli/runMain.ts';
-import { systemClock } from '../../src/clock.ts';
+import { runInProcess } from '../helpers/runInProcess.ts';
 
 async function cli(args: string[], cwd: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runMain(args, { stdin: new PassThrough(), stdout, stderr, isTTY: false, columns: 80, env: {}, cwd, clock: systemClock, executable: '/x' });
-  return { code, out, err };
+  const r = await runInProcess(args, { columns: 80, cwd });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 test('a configuration change is recorded in history with key names, never values', async (t) => {

@@ -6,11 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { startSims, type Sims, type SimsOptions } from '../../src/sim/startSims.ts';
 import { connectorEnvFor } from '../../src/sim/connectorEnv.ts';
-import { runMain } from '../../src/cli/runMain.ts';
-import { systemClock } from '../../src/clock.ts';
+import { runInProcess } from '../helpers/runInProcess.ts';
 import { openStateDb, stateDbPath, type StateDb } from '../../src/state/openStateDb.ts';
 
 export interface Harness {
@@ -34,29 +32,12 @@ export async function startHarness(t: { after(fn: () => unknown): void }, option
     dir,
     env,
     async run(args, extraEnv = {}) {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (d) => (out += d));
-      stderr.on('data', (d) => (err += d));
       const mergedEnv: NodeJS.ProcessEnv = { ...env };
       for (const [k, v] of Object.entries(extraEnv)) {
         if (v === undefined) delete mergedEnv[k];
         else mergedEnv[k] = v;
       }
-      const code = await runMain(args.includes('-c') || args.some((a) => a.startsWith('--config')) ? args : [...args, '-c', dir], {
-        stdin: new PassThrough(),
-        stdout,
-        stderr,
-        isTTY: false,
-        columns: 100,
-        env: mergedEnv,
-        cwd: dir,
-        clock: systemClock,
-        executable: '/usr/local/bin/tq-conn-darktrace',
-      });
-      return { code, stdout: out, stderr: err };
+      return runInProcess(args.includes('-c') || args.some((a) => a.startsWith('--config')) ? args : [...args, '-c', dir], { columns: 100, env: mergedEnv, cwd: dir });
     },
     db: () => openStateDb({ path: stateDbPath(dir, 'tq-conn-darktrace') }),
     async close() {

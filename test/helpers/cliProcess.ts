@@ -23,11 +23,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[], env: Record<string, string>, cwd: string): { child: ChildProcess; done: Promise<CliResult> } {
+/** `launcher`: a command that execs the connector given as its trailing arguments (e.g. a shell setting a ulimit). */
+export function startCli(args: string[], env: Record<string, string>, cwd: string, launcher: string[] = []): { child: ChildProcess; done: Promise<CliResult> } {
   const cmd = cliCommand(args);
+  const [file, ...argv] = [...launcher, cmd.file, ...cmd.args];
   // The executable honours NODE_OPTIONS; a test runner's options must not leak into it.
   const { NODE_OPTIONS: _drop, ...base } = process.env;
-  const child = spawn(cmd.file, cmd.args, { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file!, argv, { cwd, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

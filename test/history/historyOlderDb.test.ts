@@ -11,12 +11,10 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { applyMigrations, appliedMigrationCount } from '../../src/state/migrate.ts';
 import { migrations } from '../../src/state/migrations.gen.ts';
-import { runMain } from '../../src/cli/runMain.ts';
-import { systemClock } from '../../src/clock.ts';
+import { runInProcess } from '../helpers/runInProcess.ts';
 import { ROOT } from './scenario.ts';
 
 const DB = 'tq-conn-darktrace.db';
@@ -52,14 +50,7 @@ function oldDatabase(dir: string, upTo = 1): string {
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 async function historyInProcess(dir: string, args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runMain(['history', ...args, '-c', dir], { stdin: new PassThrough(), stdout, stderr, isTTY: false, columns: undefined, env: {}, cwd: dir, clock: systemClock, executable: 'tq-conn-darktrace' });
-  return { code, stdout: out, stderr: err };
+  return runInProcess(['history', ...args, '-c', dir], { cwd: dir });
 }
 
 /** Runs history as a user who cannot write the file or its directory. */

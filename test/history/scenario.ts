@@ -10,11 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { startHarness, type Harness } from '../e2e/harness.ts';
-import { runMain } from '../../src/cli/runMain.ts';
-import { systemClock, type Clock } from '../../src/clock.ts';
+import { runInProcess } from '../helpers/runInProcess.ts';
+import type { Clock } from '../../src/clock.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const A = 'Export to Darktrace';
@@ -89,24 +88,7 @@ async function startProxy(t: { after(fn: () => unknown): void }, dir: string, cr
 
 /** Runs the CLI in-process like the harness, but with the terminal width and clock a test chooses. */
 export async function cli(h: Harness, args: string[], o: { columns?: number; clock?: Clock; env?: Record<string, string> } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runMain(args.includes('-c') ? args : [...args, '-c', h.dir], {
-    stdin: new PassThrough(),
-    stdout,
-    stderr,
-    isTTY: false,
-    columns: o.columns,
-    env: { ...h.env, ...o.env },
-    cwd: h.dir,
-    clock: o.clock ?? systemClock,
-    executable: '/usr/local/bin/tq-conn-darktrace',
-  });
-  return { code, stdout: out, stderr: err };
+  return runInProcess(args.includes('-c') ? args : [...args, '-c', h.dir], { columns: o.columns, env: { ...h.env, ...o.env }, cwd: h.dir, clock: o.clock });
 }
 
 async function ok(h: Harness, args: string[]): Promise<string> {

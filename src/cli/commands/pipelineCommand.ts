@@ -1,10 +1,12 @@
 import { writeFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
 import { ConnectorError, EXIT, UsageError, type ExitCode } from '../../errors.ts';
 import { loadConfig, secretValues, secretValuesInEnv } from '../../config/index.ts';
 import type { ConnectorConfig } from '../../config/types.ts';
 import { createLogger } from '../../log/createLogger.ts';
 import type { Redactor } from '../../log/redactor.ts';
 import { openStateDb, stateDbPath } from '../../state/openStateDb.ts';
+import { localIoError, localIoKind } from '../../state/localIoError.ts';
 import { acquireRunLock } from '../../state/runLock.ts';
 import { RunRecorder, type RunStatus } from '../../state/runRecorder.ts';
 import { DbTokenStore } from '../../state/dbTokenStore.ts';
@@ -78,9 +80,9 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
       stats,
     });
   } catch (error) {
-    lock?.release();
+    releaseQuietly(lock);
     state.close();
-    throw error;
+    throw asConnectorError(error, state.path);
   }
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -94,6 +96,7 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
   const counts: Record<string, unknown> = {};
   const failures: ConnectorError[] = [];
   let partial = false;
+  let startFailed = false;
   const summaries: string[] = [];
   try {
     if (lock) {
@@ -125,13 +128,17 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
         partial ||= outcome.partial;
         summaries.push(outcome.summary);
       } catch (error) {
-        const e = asConnectorError(error);
+        const e = asConnectorError(error, state.path);
         failures.push(e);
         counts[pipeline] = { ...(counts[pipeline] as object | undefined), error: { code: e.code, message: redactor.text(e.message) } };
         logger.error(`${pipeline}.failed`, e.message, { code: e.code });
         if (e.code === 'E_LOCKED' || e.exitCode === EXIT.localIo) break;
       }
     }
+  } catch (error) {
+    // Recording the run's start failed (disk full, read-only): nothing ran.
+    failures.push(asConnectorError(error, state.path));
+    startFailed = true;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -139,8 +146,8 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
   }
   counts['requests'] = stats.snapshot();
   const interrupted = abort.signal.aborted;
-  const status: RunStatus = interrupted ? 'interrupted' : failures.length === pipelines.length ? 'failed' : failures.length || partial ? 'partial' : 'success';
-  const exitCode: ExitCode = interrupted ? EXIT.interrupted : failures[0]?.exitCode ?? (partial ? EXIT.partial : EXIT.ok);
+  let status: RunStatus = interrupted ? 'interrupted' : startFailed || failures.length === pipelines.length ? 'failed' : failures.length || partial ? 'partial' : 'success';
+  let exitCode: ExitCode = interrupted ? EXIT.interrupted : failures[0]?.exitCode ?? (partial ? EXIT.partial : EXIT.ok);
   const endedAt = io.clock.now();
   try {
     if (runId) {
@@ -151,8 +158,18 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
       }
       logger.info('run.end', `Run ${runId} ended: ${status}`, { runId, status, exitCode, ms: endedAt - startedAt });
     }
+  } catch (error) {
+    // The work is done and its ledgers committed; only its record failed (disk full, read-only).
+    // The run row stays 'running' and the next run marks it interrupted.
+    const e = asConnectorError(error, state.path);
+    if (!failures.length) {
+      failures.push(e);
+      status = 'failed';
+      exitCode = e.exitCode;
+    }
+    logger.error('run.record_failed', e.message, { code: e.code });
   } finally {
-    lock?.release();
+    releaseQuietly(lock);
     state.close();
   }
   for (const line of summaries) io.stdout.write(line + '\n');
@@ -189,15 +206,25 @@ function hiddenInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return n >= 1 && n <= 100_000 ? n : undefined;
 }
 
-function asConnectorError(error: unknown): ConnectorError {
+/** `statePath`: the database the run writes, named in a disk-full or read-only error (the usual local failure). */
+function asConnectorError(error: unknown, statePath: string): ConnectorError {
   if (ConnectorError.is(error)) return error;
   const e = error instanceof Error ? error : new Error(String(error));
-  const io = /ENOSPC|SQLITE_FULL|SQLITE_IOERR|SQLITE_READONLY|EROFS|EACCES/.test(`${(e as { code?: string }).code ?? ''} ${e.message}`);
-  return new ConnectorError(io ? 'E_LOCAL_IO' : 'E_INTERNAL', io ? `A local file or the state database could not be written: ${e.message}` : `Internal error: ${e.message}`, {
-    exitCode: io ? EXIT.localIo : EXIT.internal,
-    cause: e,
-    hint: io ? 'Free disk space or fix permissions; the state database stays consistent and the next run continues' : 'This is a bug; please report it with the log file',
-  });
+  if (localIoKind(e, path.dirname(statePath))) {
+    // node:fs errors name their own file; SQLite errors name none, and the database is the one SQLite writes.
+    const file = typeof (e as NodeJS.ErrnoException).path === 'string' ? (e as NodeJS.ErrnoException).path! : statePath;
+    return localIoError(e, file, file === statePath ? 'the state database' : 'the file');
+  }
+  return new ConnectorError('E_INTERNAL', `Internal error: ${e.message}`, { exitCode: EXIT.internal, cause: e, hint: 'This is a bug; please report it with the log file' });
+}
+
+/** A lock that cannot be released (disk full) names this process, which is about to end: the next run takes it over. */
+function releaseQuietly(lock: { release(): void } | undefined): void {
+  try {
+    lock?.release();
+  } catch {
+    // See above.
+  }
 }
 
 /** Options as recorded in the runs row: flags and the effective non-secret settings. */
@@ -241,6 +268,7 @@ function writeReport(file: string, doc: Record<string, unknown>, redactor: Redac
     writeFileSync(tmp, body, { mode: 0o600 });
     renameSync(tmp, file);
   } catch (cause) {
+    if (localIoKind(cause, path.dirname(file))) throw localIoError(cause, file, 'the --report file', 'E_REPORT_WRITE');
     throw new ConnectorError('E_REPORT_WRITE', `Cannot write the --report file '${file}': ${(cause as Error).message}`, { exitCode: EXIT.localIo, cause, hint: 'Choose a writable path' });
   }
 }
