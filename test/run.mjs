@@ -1,4 +1,4 @@
-// Runs the node:test suite: every *.test.ts under src/ and test/, except *.slow.test.ts unless
+// Runs the node:test suite: every *.test.ts under src/, test/ and bench/, except *.slow.test.ts unless
 // --slow is given (or only those with --only-slow). Extra arguments after the flags are file
 // filters (substrings). Node 20's --test takes no globs, hence this file.
 import { readdirSync, statSync } from 'node:fs';
@@ -22,7 +22,7 @@ function walk(dir, out) {
   return out;
 }
 
-let files = [...walk(path.join(root, 'src'), []), ...walk(path.join(root, 'test'), [])].sort();
+let files = [...walk(path.join(root, 'src'), []), ...walk(path.join(root, 'test'), []), ...walk(path.join(root, 'bench'), [])].sort();
 files = files.filter((f) => {
   const isSlow = f.endsWith('.slow.test.ts');
   if (onlySlow) return isSlow;
