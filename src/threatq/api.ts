@@ -124,11 +124,18 @@ export class ThreatQApi {
     }
     if (res.status < 200 || res.status >= 300) {
       const forbidden = res.status === 403;
+      // ThreatQ's API never redirects: a login page or gateway in front of it does (like Darktrace's /login), so it is an access problem, not a bug.
+      const redirect = res.status >= 300 && res.status < 400;
+      const location = res.headers['location'];
       throw tqError(
         TQ_ERROR.request,
         `ThreatQ refused ${where} (HTTP ${res.status})${details()}`,
-        forbidden ? EXIT.auth : EXIT.internal,
-        forbidden ? 'The ThreatQ user lacks the permission for this; give it a role that may create and read these objects' : undefined,
+        forbidden || redirect ? EXIT.auth : EXIT.internal,
+        forbidden
+          ? 'The ThreatQ user lacks the permission for this; give it a role that may create and read these objects'
+          : redirect
+            ? `ThreatQ redirected the API call${location ? ` to ${scrub(String(location)).slice(0, 200)}` : ''} instead of answering: check that the ThreatQ host setting (TQ_HOST) is the appliance's own address, with no login page or gateway in front of its API`
+            : 'This is a bug in the connector (ThreatQ refused the request as sent); please report it with the log file',
       );
     }
     if (text.trim() !== '' && !parsed) {

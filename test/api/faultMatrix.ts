@@ -80,8 +80,9 @@ export const FAULT_MATRIX: Record<FaultKind, readonly Variant[]> = {
     { name: 'once', fault: { kind: 'htmlLogin' }, times: 1, expect: (op) => bySide(op, fail('E_DT_NO_API_ACCESS', EXIT.auth), fail('E_TQ_API', EXIT.unavailable)) },
   ],
   redirect: [
-    { name: 'to /login', fault: { kind: 'redirect' }, times: 1, expect: (op) => bySide(op, fail('E_DT_LOGIN_REDIRECT', EXIT.auth), fail('E_TQ_REQUEST', EXIT.internal)) },
-    { name: 'to /403', fault: { kind: 'redirect', location: '/403' }, times: 1, expect: (op) => bySide(op, fail('E_DT_PERMISSION', EXIT.auth), fail('E_TQ_REQUEST', EXIT.internal)) },
+    // ThreatQ's API never redirects: a login page or gateway in front of it does, so both sides treat it as refused access.
+    { name: 'to /login', fault: { kind: 'redirect' }, times: 1, expect: (op) => bySide(op, fail('E_DT_LOGIN_REDIRECT', EXIT.auth), fail('E_TQ_REQUEST', EXIT.auth)) },
+    { name: 'to /403', fault: { kind: 'redirect', location: '/403' }, times: 1, expect: (op) => bySide(op, fail('E_DT_PERMISSION', EXIT.auth), fail('E_TQ_REQUEST', EXIT.auth)) },
   ],
   forbidden: [{ name: 'once', fault: { kind: 'forbidden' }, times: 1, expect: (op) => bySide(op, fail('E_DT_PERMISSION', EXIT.auth), fail('E_TQ_REQUEST', EXIT.auth)) }],
   lostResponse: [{ name: 'once', fault: { kind: 'lostResponse' }, times: 1, expect: (op) => glitch(op, fail('E_HTTP_NETWORK', EXIT.unavailable)) }],
