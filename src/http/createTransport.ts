@@ -126,11 +126,16 @@ export function createTransport(options: TransportOptions): HttpTransport {
       const { origin, path } = splitUrl(prepared.url, logUrl, label);
       const bytesOut = prepared.body === undefined ? 0 : Buffer.byteLength(prepared.body);
       stats?.add(operation, { requests: 1, retries: attempt > 1 ? 1 : 0, bytesOut });
-      const fields = { operation, method: req.method, url: logUrl, attempt };
+      // `idempotent`: whether this request may be repeated after a failure that may have reached the server (why one was retried and another not).
+      const fields = { operation, method: req.method, url: logUrl, attempt, idempotent: req.idempotent ?? policy.idempotentMethods.includes(req.method) };
       const started = performance.now();
 
       let outcome: Outcome<T>;
       try {
+        // A pooled connection the server closed while this process was busy (parsing a big
+        // answer) is only noticed when the event loop next polls: a request that must not be
+        // repeated must not be the one to find out. Two turns of the loop let undici see it first.
+        if (!fields.idempotent) await loopTurns(2);
         const res = await dispatcher.request({
           origin,
           path,
@@ -370,4 +375,8 @@ function checkTimeouts(t: TransportTimeouts): TransportTimeouts {
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function loopTurns(n: number): Promise<void> {
+  return n <= 0 ? Promise.resolve() : new Promise<void>((resolve) => setImmediate(resolve)).then(() => loopTurns(n - 1));
 }
