@@ -26,6 +26,7 @@ export class AlertLedgerStore {
   readonly #toSynced: Database.Statement;
   readonly #setHash: Database.Statement;
   readonly #delete: Database.Statement;
+  readonly #setHashOnly: Database.Statement;
   readonly #action: Database.Statement;
 
   constructor(private readonly sqlite: Database.Database) {
@@ -43,6 +44,7 @@ export class AlertLedgerStore {
     this.#setHash = sqlite.prepare(
       `UPDATE alert_ledger SET content_hash = @contentHash, last_run_id = @runId, last_synced_at = @now WHERE kind = @kind AND darktrace_id = @darktraceId`,
     );
+    this.#setHashOnly = sqlite.prepare('UPDATE alert_ledger SET content_hash = ? WHERE kind = ? AND darktrace_id = ?');
     this.#delete = sqlite.prepare(`DELETE FROM alert_ledger WHERE kind = ? AND darktrace_id = ? AND state = 'creating'`);
     this.#action = sqlite.prepare(
       `INSERT INTO alert_actions (run_id, kind, darktrace_id, action, threatq_event_id, at, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -63,26 +65,45 @@ export class AlertLedgerStore {
       .all() as LedgerRow[];
   }
 
-  /** Recorded before the ThreatQ write: after a crash the event is looked up by this title. */
-  markCreating(rows: Array<{ kind: AlertKind; darktraceId: string; contentHash: string; title: string; alertTime: number }>, runId: number): void {
+  /**
+   * Recorded before the ThreatQ write: after a crash the event is looked up by this title. The
+   * previous batch's confirmations (`confirm`) go into the same commit.
+   */
+  markCreating(
+    rows: Array<{ kind: AlertKind; darktraceId: string; contentHash: string; title: string; alertTime: number }>,
+    runId: number,
+    previous?: { confirm: Array<{ kind: AlertKind; darktraceId: string; eventId: number; action: 'created' | 'adopted' }>; now: number },
+  ): void {
     this.sqlite.transaction(() => {
+      if (previous) this.#confirm(previous.confirm, runId, previous.now);
       for (const r of rows) this.#insertCreating.run({ ...r, runId });
     })();
   }
 
-  /** The event exists in ThreatQ; its device relations are still to be written. */
-  markCreated(rows: Array<{ kind: AlertKind; darktraceId: string; eventId: number; action: 'created' | 'adopted' }>, runId: number, now: number): void {
-    this.sqlite.transaction(() => {
-      for (const r of rows) {
-        this.#toLinking.run({ kind: r.kind, darktraceId: r.darktraceId, eventId: r.eventId, runId, now });
-        this.#action.run(runId, r.kind, r.darktraceId, r.action, r.eventId, now, null);
-      }
-    })();
+  /** markCreated for confirmations still pending (nothing when the list is empty). */
+  confirm(rows: Array<{ kind: AlertKind; darktraceId: string; eventId: number; action: 'created' | 'adopted' }>, runId: number, now: number): void {
+    if (rows.length > 0) this.markCreated(rows, runId, now);
   }
 
-  /** Forgets a 'creating' row whose event never reached ThreatQ, so it is created when next fetched. */
-  forgetUncreated(kind: AlertKind, darktraceId: string): void {
-    this.#delete.run(kind, darktraceId);
+  /** The event exists in ThreatQ; its device relations are still to be written. */
+  markCreated(rows: Array<{ kind: AlertKind; darktraceId: string; eventId: number; action: 'created' | 'adopted' }>, runId: number, now: number): void {
+    if (rows.length === 0) return;
+    this.sqlite.transaction(() => this.#confirm(rows, runId, now))();
+  }
+
+  #confirm(rows: Array<{ kind: AlertKind; darktraceId: string; eventId: number; action: 'created' | 'adopted' }>, runId: number, now: number): void {
+    for (const r of rows) {
+      this.#toLinking.run({ kind: r.kind, darktraceId: r.darktraceId, eventId: r.eventId, runId, now });
+      this.#action.run(runId, r.kind, r.darktraceId, r.action, r.eventId, now, null);
+    }
+  }
+
+  /** Forgets 'creating' rows whose events never reached ThreatQ, so they are created when next fetched. */
+  forgetUncreated(rows: Array<{ kind: AlertKind; darktraceId: string }>): void {
+    if (rows.length === 0) return;
+    this.sqlite.transaction(() => {
+      for (const r of rows) this.#delete.run(r.kind, r.darktraceId);
+    })();
   }
 
   markUpdated(rows: Array<{ kind: AlertKind; darktraceId: string; contentHash: string; eventId: number; changed: string[] }>, runId: number, now: number): void {
@@ -91,6 +112,13 @@ export class AlertLedgerStore {
         this.#setHash.run({ kind: r.kind, darktraceId: r.darktraceId, contentHash: r.contentHash, runId, now });
         this.#action.run(runId, r.kind, r.darktraceId, 'updated', r.eventId, now, JSON.stringify({ changed: r.changed }));
       }
+    })();
+  }
+
+  /** Same content under a newer hash format: recorded without counting as an update. */
+  setHashes(rows: Array<{ kind: AlertKind; darktraceId: string; contentHash: string }>): void {
+    this.sqlite.transaction(() => {
+      for (const r of rows) this.#setHashOnly.run(r.contentHash, r.kind, r.darktraceId);
     })();
   }
 

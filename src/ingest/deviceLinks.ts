@@ -29,6 +29,17 @@ export class DeviceLinks {
     })();
   }
 
+  /** Several alerts' devices in one transaction. */
+  addMany(list: Array<{ kind: AlertKind; darktraceId: string; eventId: number; devices: MappedDevice[] }>): void {
+    if (list.length === 0) return;
+    this.sqlite.transaction(() => {
+      for (const a of list) {
+        this.#insertAlert.run(a.kind, a.darktraceId);
+        for (const d of a.devices) this.#insert.run(d.key, a.eventId, JSON.stringify(d));
+      }
+    })();
+  }
+
   /** An alert whose devices cannot be known any more (gone from Darktrace): nothing to relink. */
   addAlertOnly(kind: AlertKind, darktraceId: string): void {
     this.#insertAlert.run(kind, darktraceId);
@@ -42,50 +53,82 @@ export class DeviceLinks {
     this.sqlite.exec('DELETE FROM temp.ingest_links; DELETE FROM temp.ingest_link_alerts;');
   }
 
-  /** Upserts every linked device's indicators, then its asset, each related to its events. */
+  /**
+   * Upserts every linked device's indicators, then its asset, each related to its events. The
+   * work lists are built and read a batch at a time in TEMP tables, so a backfill touching tens
+   * of thousands of devices never sits in memory at once.
+   */
   async writeDevices(
     threatq: ThreatQClient,
     o: { status: string; sources: SourceInput[]; batchSize: number; signal: AbortSignal },
   ): Promise<{ devices: number; indicators: number; assets: number }> {
-    const rows = this.sqlite
-      // Per device *as each alert reported it*: one device id seen with another address (DHCP)
-      // in another alert is written with both, each related to its own alerts.
-      .prepare('SELECT device_key AS key, device_json AS json, group_concat(event_id) AS events FROM temp.ingest_links GROUP BY device_key, device_json ORDER BY device_key, device_json')
-      .all() as Array<{ key: string; json: string; events: string }>;
-    if (rows.length === 0) return { devices: 0, indicators: 0, assets: 0 };
-    const devices = rows.map((r) => ({ device: JSON.parse(r.json) as MappedDevice, eventIds: r.events.split(',').map(Number) }));
-
-    const indicators = new Map<string, { value: string; typeName: string; eventIds: Set<number> }>();
-    for (const { device, eventIds } of devices) {
-      for (const ind of device.indicators) {
-        const k = `${ind.typeName}\0${ind.value}`;
-        const item = indicators.get(k) ?? { value: ind.value, typeName: ind.typeName, eventIds: new Set<number>() };
-        for (const id of eventIds) item.eventIds.add(id);
-        indicators.set(k, item);
+    const db = this.sqlite;
+    const size = Math.max(1, Math.floor(o.batchSize));
+    // Per device *as each alert reported it*: one device id seen with another address (DHCP)
+    // in another alert is written with both, each related to its own alerts.
+    const devices = (db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM temp.ingest_links GROUP BY device_key, device_json)').get() as { n: number }).n;
+    if (devices === 0) return { devices: 0, indicators: 0, assets: 0 };
+    db.exec(`
+      DROP TABLE IF EXISTS temp.ingest_ind; DROP TABLE IF EXISTS temp.ingest_ind_ids; DROP TABLE IF EXISTS temp.ingest_asset_events; DROP TABLE IF EXISTS temp.ingest_asset_inds;
+      CREATE TEMP TABLE ingest_ind (type TEXT NOT NULL, value TEXT NOT NULL, event_id INTEGER NOT NULL, PRIMARY KEY (type, value, event_id)) WITHOUT ROWID;
+      CREATE TEMP TABLE ingest_ind_ids (type TEXT NOT NULL, value TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (type, value)) WITHOUT ROWID;
+      CREATE TEMP TABLE ingest_asset_events (name TEXT NOT NULL, event_id INTEGER NOT NULL, PRIMARY KEY (name, event_id)) WITHOUT ROWID;
+      CREATE TEMP TABLE ingest_asset_inds (name TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (name, type, value)) WITHOUT ROWID;
+      INSERT OR IGNORE INTO temp.ingest_ind (type, value, event_id)
+        SELECT json_extract(j.value, '$.typeName'), json_extract(j.value, '$.value'), l.event_id FROM temp.ingest_links l, json_each(l.device_json, '$.indicators') j;
+      INSERT OR IGNORE INTO temp.ingest_asset_events (name, event_id) SELECT json_extract(device_json, '$.assetName'), event_id FROM temp.ingest_links;
+      INSERT OR IGNORE INTO temp.ingest_asset_inds (name, type, value)
+        SELECT json_extract(l.device_json, '$.assetName'), json_extract(j.value, '$.typeName'), json_extract(j.value, '$.value') FROM temp.ingest_links l, json_each(l.device_json, '$.indicators') j;
+    `);
+    try {
+      const ids = (list: string | null) => (list ? [...new Set(list.split(',').map(Number))].sort((x, y) => x - y) : []);
+      const indicatorPage = db.prepare(
+        'SELECT type, value, group_concat(event_id) AS events FROM temp.ingest_ind WHERE (type, value) > (?, ?) GROUP BY type, value ORDER BY type, value LIMIT ?',
+      );
+      const saveId = db.prepare('INSERT OR REPLACE INTO temp.ingest_ind_ids (type, value, id) VALUES (?, ?, ?)');
+      let indicators = 0;
+      let firstFailure: Error | undefined;
+      for (let after = ['', '']; !o.signal.aborted; ) {
+        const page = indicatorPage.all(after[0], after[1], size) as Array<{ type: string; value: string; events: string }>;
+        if (page.length === 0) break;
+        after = [page[page.length - 1]!.type, page[page.length - 1]!.value];
+        indicators += page.length;
+        const results = await threatq.upsertIndicators(
+          page.map((r) => ({ value: r.value, typeName: r.type as MappedDevice['indicators'][number]['typeName'], statusName: o.status, sources: o.sources, eventIds: ids(r.events) })),
+          { batchSize: size },
+        );
+        db.transaction(() => {
+          for (const r of results) {
+            if (r.ok) saveId.run(r.item.typeName, r.item.value, r.id);
+            else firstFailure ??= r.error;
+          }
+        })();
       }
-    }
-    const indicatorItems = [...indicators.values()].map((i) => ({ value: i.value, typeName: i.typeName, statusName: o.status, sources: o.sources, eventIds: [...i.eventIds].sort((a, b) => a - b) }));
-    const results = await threatq.upsertIndicators(indicatorItems, { batchSize: o.batchSize });
-    const idByKey = new Map<string, number>();
-    const failed = results.filter((r) => !r.ok);
-    if (failed.length) throw failed[0]!.error;
-    for (const r of results) if (r.ok) idByKey.set(`${r.item.typeName}\0${r.item.value}`, r.id);
-    if (o.signal.aborted) return { devices: devices.length, indicators: indicatorItems.length, assets: 0 };
+      if (firstFailure) throw firstFailure;
+      if (o.signal.aborted) return { devices, indicators, assets: 0 };
 
-    const assets = new Map<string, { eventIds: Set<number>; indicatorIds: Set<number> }>();
-    for (const { device, eventIds } of devices) {
-      const a = assets.get(device.assetName) ?? { eventIds: new Set<number>(), indicatorIds: new Set<number>() };
-      for (const id of eventIds) a.eventIds.add(id);
-      for (const ind of device.indicators) {
-        const id = idByKey.get(`${ind.typeName}\0${ind.value}`);
-        if (id !== undefined) a.indicatorIds.add(id);
+      const assetPage = db.prepare(
+        `SELECT n.name AS name,
+                (SELECT group_concat(e.event_id) FROM temp.ingest_asset_events e WHERE e.name = n.name) AS events,
+                (SELECT group_concat(i.id) FROM temp.ingest_asset_inds a JOIN temp.ingest_ind_ids i ON i.type = a.type AND i.value = a.value WHERE a.name = n.name) AS indicators
+         FROM (SELECT DISTINCT name FROM temp.ingest_asset_events WHERE name > ? ORDER BY name LIMIT ?) n ORDER BY n.name`,
+      );
+      let assets = 0;
+      for (let after = ''; !o.signal.aborted; ) {
+        const page = assetPage.all(after, size) as Array<{ name: string; events: string | null; indicators: string | null }>;
+        if (page.length === 0) break;
+        after = page[page.length - 1]!.name;
+        assets += page.length;
+        const results = await threatq.upsertAssets(
+          page.map((r) => ({ value: r.name, sources: o.sources, eventIds: ids(r.events), indicatorIds: ids(r.indicators) })),
+          { batchSize: size },
+        );
+        for (const r of results) if (!r.ok) firstFailure ??= r.error;
       }
-      assets.set(device.assetName, a);
+      if (firstFailure) throw firstFailure;
+      return { devices, indicators, assets };
+    } finally {
+      db.exec('DROP TABLE IF EXISTS temp.ingest_ind; DROP TABLE IF EXISTS temp.ingest_ind_ids; DROP TABLE IF EXISTS temp.ingest_asset_events; DROP TABLE IF EXISTS temp.ingest_asset_inds;');
     }
-    const assetItems = [...assets].map(([value, a]) => ({ value, sources: o.sources, eventIds: [...a.eventIds].sort((x, y) => x - y), indicatorIds: [...a.indicatorIds].sort((x, y) => x - y) }));
-    const assetResults = await threatq.upsertAssets(assetItems, { batchSize: o.batchSize });
-    const assetFailed = assetResults.filter((r) => !r.ok);
-    if (assetFailed.length) throw assetFailed[0]!.error;
-    return { devices: devices.length, indicators: indicatorItems.length, assets: assetItems.length };
   }
 }

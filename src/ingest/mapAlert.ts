@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { AiAnalystEvent, Device, ModelBreach } from '../darktrace/types.ts';
-import { escapeHtml, escapeHtmlLines } from './escapeHtml.ts';
+import { contentHash } from './contentHash.ts';
+import { clipHtml, clipText, escapeHtml, escapeHtmlLines, oneLine } from './escapeHtml.ts';
 import { mapDevice, type MappedDevice } from './mapDevice.ts';
 import { EVENT_TYPE, type MappedAlert, type MappedAttribute } from './mappedAlert.ts';
 
@@ -14,6 +14,22 @@ export type MapResult = { ok: true; alert: MappedAlert } | { ok: false; reason: 
 const MAX_TITLE = 255;
 /** ThreatQ stores descriptions in a TEXT column (threatqsdk truncates at 65,500). */
 const MAX_TEXT = 20_000;
+/**
+ * Budgets for the escaped HTML (escaping can make a text six times longer), chosen so that a
+ * description stays under ThreatQ's 65,500 characters whatever Darktrace sends: the long text
+ * (model description or summary) 40,000, each labelled line 3,000, the heading and the list of
+ * related breaches 1,000 and 3,000.
+ */
+const MAX_BODY_HTML = 40_000;
+const MAX_PARA_HTML = 3_000;
+const MAX_HEAD_HTML = 1_000;
+const MAX_LIST_HTML = 3_000;
+/** Attribute values and links are short, one-line texts in ThreatQ's UI. */
+const MAX_ATTRIBUTE = 1_000;
+/** AI Analyst event ids are UUIDs; one that is long or holds spaces, control characters or surrogates would break the title. */
+const AI_EVENT_ID = /^[^\s\u0000-\u001f\u007f-\u009f\ud800-\udfff]{1,128}$/;
+/** The last millisecond of year 9999: later times have no `YYYY-MM-DD HH:MM:SS` form. */
+const MAX_TIME = 253_402_300_799_999;
 
 export function toThreatQDate(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
@@ -21,11 +37,10 @@ export function toThreatQDate(ms: number): string {
 
 /** Title text: one line, no control characters, the id suffix always kept. */
 function title(label: string, subject: string, device: string, idSuffix: string): string {
-  const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-  const head = `${label}: ${clean(subject) || '(untitled)'}${device ? ` on ${clean(device)}` : ''}`;
+  const head = `${label}: ${oneLine(subject) || '(untitled)'}${device && oneLine(device) ? ` on ${oneLine(device)}` : ''}`;
   const suffix = ` [${idSuffix}]`;
   const room = MAX_TITLE - suffix.length;
-  return (head.length > room ? head.slice(0, room - 1) + '…' : head) + suffix;
+  return (head.length > room ? clipText(head, room - 1) + '…' : head) + suffix;
 }
 
 function deviceName(d: Device | null): string {
@@ -39,17 +54,36 @@ function clip(text: string): string {
 }
 
 function para(label: string, value: string | number | null | undefined): string {
-  return value === null || value === undefined || value === '' ? '' : `<p><strong>${escapeHtml(label)}:</strong> ${escapeHtml(clip(String(value)))}</p>`;
+  return value === null || value === undefined || value === '' ? '' : `<p><strong>${escapeHtml(label)}:</strong> ${clipHtml(escapeHtml(clip(String(value))), MAX_PARA_HTML)}</p>`;
 }
 
-/** Only http(s) links from Darktrace are kept (a `javascript:` URL would run in ThreatQ's UI). */
-function safeLink(url: string | undefined, fallback: string): string {
-  return url && /^https?:\/\/[^\s"'<>]+$/i.test(url) ? url : fallback;
+/**
+ * Only http(s) links from Darktrace are kept (a `javascript:` URL would run in ThreatQ's UI), and
+ * only short ones: the first candidate that fits is used.
+ */
+function safeLink(url: string | undefined, ...fallbacks: string[]): string {
+  if (url && url.length <= MAX_ATTRIBUTE && /^https?:\/\/[^\s"'<>\\`\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]+$/i.test(url)) return url;
+  return fallbacks.find((f) => f.length <= MAX_ATTRIBUTE) ?? fallbacks[fallbacks.length - 1]!;
+}
+
+/** encodeURIComponent throws on a lone surrogate (a bad decode upstream): replace those first. */
+function urlPart(id: string): string {
+  return encodeURIComponent(id.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+}
+
+/** Attribute values as one short line; blank ones are left out. */
+function cleanAttributes(list: MappedAttribute[]): MappedAttribute[] {
+  const out: MappedAttribute[] = [];
+  for (const a of list) {
+    const v = oneLine(a.value);
+    if (v !== '') out.push({ name: a.name, value: v.length > MAX_ATTRIBUTE ? clipText(v, MAX_ATTRIBUTE - 1) + '…' : v });
+  }
+  return out;
 }
 
 function hashOf(alert: Omit<MappedAlert, 'contentHash' | 'title'>): string {
-  const material = JSON.stringify([alert.event.description, [...alert.event.attributes].sort((a, b) => (a.name + a.value).localeCompare(b.name + b.value)), alert.devices]);
-  return createHash('sha256').update(material).digest('hex').slice(0, 32);
+  const attributes = [...alert.event.attributes].sort((a, b) => (a.name + a.value).localeCompare(b.name + b.value));
+  return contentHash(alert.event.description, alert.event.happenedAt, attributes, alert.devices);
 }
 
 function yesNo(b: boolean): string {
@@ -67,7 +101,7 @@ function devices(list: Device[]): MappedDevice[] {
 
 export function mapModelBreach(b: ModelBreach, ctx: MapContext): MapResult {
   if (!Number.isFinite(b.pbid)) return { ok: false, reason: 'model breach without a usable pbid' };
-  if (!Number.isFinite(b.time) || b.time <= 0) return { ok: false, reason: `model breach ${b.pbid} has no usable time` };
+  if (!Number.isFinite(b.time) || b.time <= 0 || b.time > MAX_TIME) return { ok: false, reason: `model breach ${b.pbid} has no usable time` };
   const modelName = b.model?.name?.trim();
   if (!modelName) return { ok: false, reason: `model breach ${b.pbid} has no model name` };
   const link = safeLink(b.breachUrl, `${ctx.darktraceBaseUrl}/#modelbreach/${b.pbid}`);
@@ -91,19 +125,19 @@ export function mapModelBreach(b: ModelBreach, ctx: MapContext): MapResult {
   }
   for (const v of [...techniques].sort()) attributes.push({ name: 'MITRE ATT&CK Technique', value: v });
   const description = [
-    `<p><strong>Darktrace model breach ${b.pbid}</strong>: ${escapeHtml(modelName)} — score ${escapeHtml(String(score))}%</p>`,
+    `<p><strong>Darktrace model breach ${b.pbid}</strong>: ${clipHtml(escapeHtml(clip(modelName)), MAX_HEAD_HTML)} — score ${escapeHtml(String(score))}%</p>`,
     para('Category', b.model.category),
     para('Device', dev ? [deviceName(dev), dev.ip, dev.label].filter((x, i, a) => x && a.indexOf(x) === i).join(' / ') : ''),
     para('First activity (UTC)', toThreatQDate(b.time)),
     para('Acknowledged', b.acknowledged ? `yes${b.acknowledgedBy ? ` by ${b.acknowledgedBy}` : ''}` : 'no'),
-    b.model.description ? `<p>${escapeHtmlLines(clip(b.model.description))}</p>` : '',
+    b.model.description ? `<p>${clipHtml(escapeHtmlLines(clip(b.model.description)), MAX_BODY_HTML)}</p>` : '',
     `<p><a href="${escapeHtml(link)}">Open in Darktrace</a></p>`,
   ].join('');
   const base = {
     kind: 'model_breach' as const,
     darktraceId: String(b.pbid),
     alertTime: b.time,
-    event: { typeName: EVENT_TYPE.model_breach, happenedAt: toThreatQDate(b.time), description, attributes },
+    event: { typeName: EVENT_TYPE.model_breach, happenedAt: toThreatQDate(b.time), description, attributes: cleanAttributes(attributes) },
     devices: devices(dev ? [dev] : []),
   };
   return { ok: true, alert: { ...base, title: title('Model Breach', modelName, deviceName(dev), `pbid ${b.pbid}`), contentHash: hashOf(base) } };
@@ -111,9 +145,11 @@ export function mapModelBreach(b: ModelBreach, ctx: MapContext): MapResult {
 
 export function mapAiAnalystEvent(e: AiAnalystEvent, ctx: MapContext): MapResult {
   if (!e.id || typeof e.id !== 'string') return { ok: false, reason: 'AI Analyst event without an id' };
+  if (!AI_EVENT_ID.test(e.id)) return { ok: false, reason: `AI Analyst event id ${JSON.stringify(clipText(e.id, 40))}${e.id.length > 40 ? '…' : ''} is not usable (expected up to 128 printable characters without white space, like a UUID)` };
   const time = Number.isFinite(e.createdAt) && e.createdAt > 0 ? e.createdAt : e.periods?.[0]?.start;
-  if (!time || !Number.isFinite(time)) return { ok: false, reason: `AI Analyst event ${e.id} has no usable time` };
-  const link = safeLink(e.url, e.groupId ? `${ctx.darktraceBaseUrl}/#aiagroup/${encodeURIComponent(e.groupId)}` : `${ctx.darktraceBaseUrl}/#aiaevent/${encodeURIComponent(e.id)}`);
+  if (!time || !Number.isFinite(time) || time > MAX_TIME) return { ok: false, reason: `AI Analyst event ${e.id} has no usable time` };
+  const eventLink = `${ctx.darktraceBaseUrl}/#aiaevent/${urlPart(e.id)}`;
+  const link = safeLink(e.url, ...(e.groupId ? [`${ctx.darktraceBaseUrl}/#aiagroup/${urlPart(e.groupId)}`] : []), eventLink);
   const first = e.breachDevices.find((d) => !d.isSystem) ?? null;
   const attributes: MappedAttribute[] = [
     { name: 'Darktrace AI Analyst Event ID', value: e.id },
@@ -129,21 +165,21 @@ export function mapAiAnalystEvent(e: AiAnalystEvent, ctx: MapContext): MapResult
   for (const t of [...new Set(e.mitreTactics)].sort()) attributes.push({ name: 'MITRE ATT&CK Tactic', value: t });
   for (const r of [...new Set(e.relatedBreaches.map((x) => x.pbid))].sort((a, b) => a - b)) attributes.push({ name: 'Darktrace Related Breach', value: String(r) });
   const description = [
-    `<p><strong>Darktrace AI Analyst event</strong>: ${escapeHtml(clip(e.title || '(untitled)'))}</p>`,
+    `<p><strong>Darktrace AI Analyst event</strong>: ${clipHtml(escapeHtml(clip(e.title || '(untitled)')), MAX_HEAD_HTML)}</p>`,
     para('Incident', e.groupId ? `${e.groupId}${e.groupScore !== null ? ` (score ${Math.round(e.groupScore)})` : ''}` : ''),
     para('Previously part of', e.previousGroups.join(', ')),
     para('Devices', e.breachDevices.map(deviceName).filter(Boolean).join(', ')),
     para('Sender', e.sender),
     para('Created (UTC)', toThreatQDate(time)),
-    e.summary ? `<p>${escapeHtmlLines(clip(e.summary))}</p>` : '',
-    e.relatedBreaches.length ? `<p><strong>Related model breaches:</strong> ${e.relatedBreaches.map((r) => escapeHtml(`${r.pbid}${r.modelName ? ` ${r.modelName}` : ''}`)).join('; ')}</p>` : '',
+    e.summary ? `<p>${clipHtml(escapeHtmlLines(clip(e.summary)), MAX_BODY_HTML)}</p>` : '',
+    e.relatedBreaches.length ? `<p><strong>Related model breaches:</strong> ${clipHtml(e.relatedBreaches.map((r) => escapeHtml(`${r.pbid}${r.modelName ? ` ${clip(r.modelName)}` : ''}`)).join('; '), MAX_LIST_HTML)}</p>` : '',
     `<p><a href="${escapeHtml(link)}">Open in Darktrace</a></p>`,
   ].join('');
   const base = {
     kind: 'ai_analyst' as const,
     darktraceId: e.id,
     alertTime: time,
-    event: { typeName: EVENT_TYPE.ai_analyst, happenedAt: toThreatQDate(time), description, attributes },
+    event: { typeName: EVENT_TYPE.ai_analyst, happenedAt: toThreatQDate(time), description, attributes: cleanAttributes(attributes) },
     devices: devices(e.breachDevices),
   };
   return { ok: true, alert: { ...base, title: title('AI Analyst', e.title, e.sender ?? deviceName(first), e.id), contentHash: hashOf(base) } };

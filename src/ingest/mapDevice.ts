@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { clipText, oneLine } from './escapeHtml.ts';
 
 /** The facts about one device that the mapping uses, whatever Darktrace payload they came from. */
 export interface DeviceFacts {
@@ -44,9 +45,10 @@ export function mapDevice(d: DeviceFacts): MappedDevice | undefined {
   const mac = typeof d.mac === 'string' ? d.mac.trim().toLowerCase().replace(/-/g, ':') : '';
   if (MAC.test(mac) && mac !== '00:00:00:00:00:00') indicators.push({ typeName: 'MAC Address', value: mac });
   if (did === undefined && indicators.length === 0) return undefined;
-  const key = did !== undefined ? `did:${did}` : `ip:${ip ?? host}`;
-  const assetName = hostname || ip || `Darktrace device ${did}`;
-  return { key, indicators, assetName: assetName.slice(0, 255) };
+  const key = did !== undefined ? `did:${did}` : ip ? `ip:${ip}` : indicators[0]!.typeName === 'FQDN' ? `ip:${host}` : `mac:${mac}`;
+  // A hostname is untrusted text: one line, and at most 255 characters (a pair never split).
+  const assetName = oneLine(hostname) || ip || (did !== undefined ? `Darktrace device ${did}` : mac);
+  return { key, indicators, assetName: clipText(assetName, 255).trimEnd() };
 }
 
 /** An address as Darktrace sends it, possibly CIDR-like (`175.16.199.1/24`), in canonical form. */

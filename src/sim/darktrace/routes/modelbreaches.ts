@@ -30,8 +30,9 @@ export async function listBreaches(ctx: RouteContext): Promise<void> {
   const did = params.number('did');
   const count = params.number('count');
 
-  const sorted = store.breachesByTime();
-  const from = byCreation ? 0 : lowerBound(sorted, window.start);
+  // A creation-time window is found through the creation index, then answered time-sorted like any other.
+  const sorted = byCreation ? createdWithin(store.breachesByCreation(), window.start, window.end) : store.breachesByTime();
+  const from = byCreation ? 0 : lowerBound(sorted, window.start, (b) => b.time);
   function* matching(): Generator<SimBreach> {
     let n = 0;
     for (let i = from; i < sorted.length; i++) {
@@ -121,13 +122,24 @@ function findBreach(ctx: RouteContext, pbid: number): SimBreach {
   return b;
 }
 
-function lowerBound(sorted: readonly SimBreach[], time: number): number {
+function lowerBound(sorted: readonly SimBreach[], value: number, key: (b: SimBreach) => number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as SimBreach).time < time) lo = mid + 1;
+    if (key(sorted[mid] as SimBreach) < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/** Breaches created in [start, end] (both ends, as the appliance filters), sorted by time then pbid. */
+function createdWithin(byCreation: readonly SimBreach[], start: number, end: number): SimBreach[] {
+  const out: SimBreach[] = [];
+  for (let i = lowerBound(byCreation, start, (b) => b.creationTime); i < byCreation.length; i++) {
+    const b = byCreation[i] as SimBreach;
+    if (b.creationTime > end) break;
+    out.push(b);
+  }
+  return out.sort((a, b) => a.time - b.time || a.pbid - b.pbid);
 }

@@ -22,6 +22,7 @@ export class DarktraceStore {
   /** Simulated server time (sim clock plus the configured offset). */
   readonly now: () => number;
   #sortedBreaches: SimBreach[] | null = null;
+  #byCreation: SimBreach[] | null = null;
   #nextPbid = 1;
   #nextCommentId = 1;
 
@@ -37,6 +38,7 @@ export class DarktraceStore {
     this.breaches.set(breach.pbid, breach);
     if (breach.pbid >= this.#nextPbid) this.#nextPbid = breach.pbid + 1;
     this.#sortedBreaches = null;
+    this.#byCreation = null;
     return breach;
   }
 
@@ -48,6 +50,12 @@ export class DarktraceStore {
   breachesByTime(): readonly SimBreach[] {
     this.#sortedBreaches ??= [...this.breaches.values()].sort((a, b) => a.time - b.time || a.pbid - b.pbid);
     return this.#sortedBreaches;
+  }
+
+  /** Breaches sorted by `creationTime` (ties by pbid), for `creationtime=true` windows; cached until a breach is added. */
+  breachesByCreation(): readonly SimBreach[] {
+    this.#byCreation ??= [...this.breaches.values()].sort((a, b) => a.creationTime - b.creationTime || a.pbid - b.pbid);
+    return this.#byCreation;
   }
 
   breach(pbid: number): SimBreach {
