@@ -1,5 +1,7 @@
 import type { Clock } from '../clock.ts';
-import type { HttpMethod, HttpRequest, HttpTransport } from '../http/types.ts';
+import type { Readable } from 'node:stream';
+import { ConnectorError } from '../errors.ts';
+import type { HttpMethod, HttpRequest, HttpResponse, HttpTransport } from '../http/types.ts';
 import type { Logger } from '../log/entry.ts';
 import { ClockSkew, describeSkew } from './clockSkew.ts';
 import { formatDtapiDate, formatIntelFeedExpiry, formatSpacedDtapiDate } from './dtapiDate.ts';
@@ -8,12 +10,13 @@ import { intelFeedDescriptionProblem, intelFeedEntryProblem, intelFeedSourceProb
 import { parseAiAnalystEvent, parseAiAnalystEvents } from './parse/aiAnalystEvent.ts';
 import { parseAiAnalystGroups } from './parse/aiAnalystGroup.ts';
 import { parseDevice } from './parse/device.ts';
-import { parseIntelFeedDetails, parseIntelFeedNames } from './parse/intelFeed.ts';
+import { parseIntelFeedEntry, parseIntelFeedNames } from './parse/intelFeed.ts';
+import { JsonArrayStream, JsonArrayStreamError } from './parse/jsonArrayStream.ts';
 import { parseModelBreach, parseModelBreaches } from './parse/modelBreach.ts';
 import { parseStatus } from './parse/status.ts';
 import { asObj, int } from './parse/values.ts';
 import { buildQuery, type QueryParams } from './query.ts';
-import { readAnswer } from './readAnswer.ts';
+import { readAnswer, type AnswerContext } from './readAnswer.ts';
 import { dtapiHeaders, signedTarget } from './sign.ts';
 import type {
   AiAnalystEvent,
@@ -23,6 +26,7 @@ import type {
   IntelFeedEntry,
   IntelFeedWriteResult,
   ModelBreach,
+  ParseReject,
   ParseResult,
 } from './types.ts';
 
@@ -74,6 +78,15 @@ export interface IntelFeedRemoveRequest {
   entry: string;
 }
 
+/** Where a streamed intel-feed listing goes, a batch at a time. */
+export interface IntelFeedSink {
+  entries(batch: IntelFeedEntry[]): void;
+  /** Records that could not be read (left alone by the export). */
+  rejects?(batch: ParseReject[]): void;
+  /** The read failed part-way and starts again from the first entry: forget what came so far. */
+  restart?(): void;
+}
+
 interface CallSpec {
   method: HttpMethod;
   path: string;
@@ -82,6 +95,9 @@ interface CallSpec {
   operation: string;
   idempotent: boolean;
 }
+
+/** Reads of a streamed listing, counting restarts after a connection lost mid-body. */
+const STREAM_ATTEMPTS = 3;
 
 /** Skew worth a warning: far from the ±30 min limit, but a clock this wrong needs fixing. */
 const WARN_SKEW_MS = 60_000;
@@ -252,14 +268,71 @@ export class DarktraceClient {
 
   /** `GET /intelfeed?fulldetails=true[&source=]`: entries with description, expiry, strength, iagn. */
   async intelFeedDetails(options: { source?: string } = {}): Promise<ParseResult<IntelFeedEntry>> {
-    const json = await this.#call({
-      method: 'GET',
-      path: '/intelfeed',
-      query: { fulldetails: true, source: options.source },
-      operation: 'darktrace.intelfeed.list',
-      idempotent: true,
+    let records: IntelFeedEntry[] = [];
+    let rejects: ParseReject[] = [];
+    await this.readIntelFeedDetails(options, {
+      entries: (batch) => records.push(...batch),
+      rejects: (batch) => rejects.push(...batch),
+      restart: () => {
+        records = [];
+        rejects = [];
+      },
     });
-    return this.#list('/intelfeed', json, parseIntelFeedDetails);
+    return { records, rejects };
+  }
+
+  /**
+   * `GET /intelfeed?fulldetails=true[&source=]` streamed into `sink` as the body arrives: a
+   * listing of a million entries is never held whole. A connection lost mid-body restarts the
+   * listing (up to twice), after telling the sink to forget what it got.
+   */
+  async readIntelFeedDetails(options: { source?: string }, sink: IntelFeedSink): Promise<{ entries: number; rejects: number }> {
+    const spec: CallSpec = { method: 'GET', path: '/intelfeed', query: { fulldetails: true, source: options.source }, operation: 'darktrace.intelfeed.list', idempotent: true };
+    for (let attempt = 1; ; attempt++) {
+      const counts = { entries: 0, rejects: 0 };
+      const reasons = new Set<string>();
+      let bodyStarted = false;
+      try {
+        await this.#streamList(
+          spec,
+          (items) => {
+            const records: IntelFeedEntry[] = [];
+            const rejects: ParseReject[] = [];
+            for (const raw of items) {
+              let outcome: ReturnType<typeof parseIntelFeedEntry>;
+              try {
+                outcome = parseIntelFeedEntry(raw);
+              } catch (err) {
+                outcome = { ok: false, reason: `unreadable intel-feed entry record: ${err instanceof Error ? err.message : String(err)}` };
+              }
+              if (outcome.ok) records.push(outcome.record);
+              else {
+                rejects.push({ ...(outcome.id === undefined ? {} : { id: outcome.id }), reason: outcome.reason, raw });
+                if (reasons.size < 5) reasons.add(outcome.reason);
+              }
+            }
+            counts.entries += records.length;
+            counts.rejects += rejects.length;
+            if (records.length > 0) sink.entries(records);
+            if (rejects.length > 0) sink.rejects?.(rejects);
+          },
+          () => (bodyStarted = true),
+        );
+      } catch (err) {
+        const lostMidBody = bodyStarted && ConnectorError.is(err) && (err.code === 'E_HTTP_NETWORK' || err.code === 'E_HTTP_TIMEOUT');
+        if (!lostMidBody || attempt >= STREAM_ATTEMPTS) throw err;
+        this.#logger.warn('darktrace.stream_retry', `The intel-feed listing from Darktrace ${this.#host} broke off after ${counts.entries} entries (${(err as Error).message}); reading it again (attempt ${attempt + 1} of ${STREAM_ATTEMPTS})`, {
+          endpoint: spec.path,
+          entries: counts.entries,
+        });
+        sink.restart?.();
+        continue;
+      }
+      if (counts.rejects > 0) {
+        this.#logger.warn('darktrace.rejects', `${counts.rejects} record(s) from /intelfeed could not be read and were set aside`, { endpoint: '/intelfeed', rejects: counts.rejects, reasons: [...reasons] });
+      }
+      return counts;
+    }
   }
 
   /** `GET /intelfeed?sources=true`: source labels (emptied ones linger). */
@@ -304,13 +377,101 @@ export class DarktraceClient {
   }
 
   async #call(spec: CallSpec): Promise<unknown> {
+    const exchange = this.#exchange(spec);
+    for (let round = 1; ; round++) {
+      const res = await this.#transport.send(exchange.request);
+      this.#noteSkew(this.#skew.observe(res.headers.date, exchange.sentAt, this.#clock.now()));
+      const answer = readAnswer(res, exchange.ctx);
+      if (answer.kind === 'json') return answer.json;
+      this.#dateRejected(spec, round, res.status, exchange.correctionUsed);
+    }
+  }
+
+  /**
+   * A JSON list answer read as it arrives: `onItems` gets each run of complete elements. Any
+   * answer that is not a 2xx JSON array (an error, a redirect, the HTML login page, an object)
+   * is read whole and judged exactly as `#call` judges it.
+   */
+  async #streamList(spec: CallSpec, onItems: (items: unknown[]) => void, onBody: () => void): Promise<void> {
+    const exchange = this.#exchange(spec);
+    for (let round = 1; ; round++) {
+      const res = await this.#transport.stream(exchange.request);
+      this.#noteSkew(this.#skew.observe(res.headers.date, exchange.sentAt, this.#clock.now()));
+      onBody();
+      const chunks = res.body[Symbol.asyncIterator]();
+      // Up to the first character that is not white space: `[` is streamed, anything else read whole.
+      const head: Buffer[] = [];
+      let first: number | undefined;
+      while (first === undefined) {
+        const next = await chunks.next();
+        if (next.done) break;
+        const chunk = next.value as Buffer;
+        head.push(chunk);
+        first = firstNonSpace(chunk);
+      }
+      const ok = res.status >= 200 && res.status < 300;
+      if (!ok || first !== 0x5b) {
+        const full: HttpResponse = { status: res.status, headers: res.headers, body: Buffer.concat([...head, ...(await readRest(chunks))]) };
+        const answer = readAnswer(full, exchange.ctx);
+        if (answer.kind === 'dateError') {
+          this.#dateRejected(spec, round, res.status, exchange.correctionUsed);
+          continue;
+        }
+        if (!Array.isArray(answer.json)) throw this.#badShape(spec.path, 'a list', answer.json);
+        onItems(answer.json);
+        return;
+      }
+      await this.#parseArrayBody(spec, res.headers, res.status, head, chunks, onItems, res.body);
+      return;
+    }
+  }
+
+  async #parseArrayBody(
+    spec: CallSpec,
+    headers: Record<string, string>,
+    status: number,
+    head: Buffer[],
+    chunks: AsyncIterator<unknown>,
+    onItems: (items: unknown[]) => void,
+    body: Readable,
+  ): Promise<void> {
+    const parser = new JsonArrayStream();
+    let excerptBytes = Buffer.concat(head).subarray(0, 400);
+    try {
+      for (const chunk of head) onItems(parser.push(chunk));
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) break;
+        const chunk = next.value as Buffer;
+        if (excerptBytes.length < 400) excerptBytes = Buffer.concat([excerptBytes, chunk.subarray(0, 400)]);
+        onItems(parser.push(chunk));
+      }
+      parser.end();
+    } catch (err) {
+      if (!body.destroyed) body.destroy();
+      if (!(err instanceof JsonArrayStreamError)) throw err;
+      const declared = Number(headers['content-length']);
+      const truncated = err.problem === 'truncated' && Number.isFinite(declared) && declared > parser.bytes;
+      const what = truncated ? `a truncated body (${parser.bytes} of ${declared} bytes)` : err.problem === 'truncated' ? 'a body that ends inside its list (truncated)' : 'a body that is not valid JSON';
+      const text = excerptBytes.toString('utf8').replace(/\s+/g, ' ').trim();
+      const excerpt = text === '' ? '' : `: ${this.#scrub(text.length > 200 ? `${text.slice(0, 200)}…` : text)}`;
+      throw new DarktraceError(DT_ERROR.badResponse, `Darktrace answered ${spec.method} ${spec.path} on Darktrace ${this.#host} with ${what} (HTTP ${status}, ${err.message})${excerpt}`, {
+        endpoint: spec.path,
+        status,
+        exitCode: EXIT.unavailable,
+        hint: 'Repeat the run; if it persists, check for a proxy or gateway cutting responses short, or raise the Darktrace timeout',
+      });
+    }
+  }
+
+  /** The request for one call, signed afresh (and dated in Darktrace's time) before each attempt. */
+  #exchange(spec: CallSpec): { request: HttpRequest; ctx: AnswerContext; readonly sentAt: number; readonly correctionUsed: number } {
     const query = spec.method === 'POST' ? '' : buildQuery(spec.query ?? {});
     const body = spec.json === undefined ? undefined : JSON.stringify(spec.json);
     const target = signedTarget(spec.method, spec.path, query, body);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let sentAt = this.#clock.now();
-    let correctionUsed = 0;
+    const state = { sentAt: this.#clock.now(), correctionUsed: 0 };
     const request: HttpRequest = {
       method: spec.method,
       url: `${this.#base}${spec.path}${query === '' ? '' : `?${query}`}`,
@@ -318,46 +479,53 @@ export class DarktraceClient {
       idempotent: spec.idempotent,
       operation: spec.operation,
       prepare: (req) => {
-        sentAt = this.#clock.now();
-        correctionUsed = this.#skew.correctionMs;
-        const at = sentAt + correctionUsed;
+        state.sentAt = this.#clock.now();
+        state.correctionUsed = this.#skew.correctionMs;
+        const at = state.sentAt + state.correctionUsed;
         const date = this.#spacedDate ? formatSpacedDtapiDate(at) : formatDtapiDate(at);
         return { ...req, headers: { ...req.headers, ...dtapiHeaders(target, this.#tokens, date) } };
       },
     };
     if (body !== undefined) request.body = body;
-    const ctx = { method: spec.method, endpoint: spec.path, host: this.#host, scrub: (t: string) => this.#scrub(t) };
+    const ctx: AnswerContext = { method: spec.method, endpoint: spec.path, host: this.#host, scrub: (t: string) => this.#scrub(t) };
+    return {
+      request,
+      ctx,
+      get sentAt() {
+        return state.sentAt;
+      },
+      get correctionUsed() {
+        return state.correctionUsed;
+      },
+    };
+  }
 
-    for (let round = 1; ; round++) {
-      const res = await this.#transport.send(request);
-      this.#noteSkew(this.#skew.observe(res.headers.date, sentAt, this.#clock.now()));
-      const answer = readAnswer(res, ctx);
-      if (answer.kind === 'json') return answer.json;
-      const measured = this.#skew.measuredMs;
-      if (round === 1 && measured !== undefined) {
-        // Nothing to correct: a fresh 7.1.0 appliance refused the compact date for a while but
-        // took the spaced one, so the retry switches form (and keeps it if that works).
-        if (this.#skew.correctionMs === correctionUsed) this.#spacedDate = !this.#spacedDate;
-        this.#logger.warn('darktrace.date_retry', `Darktrace rejected the request date (API DATE ERROR); retrying once, dated in Darktrace's time (this host's clock is ${describeSkew(measured)} Darktrace's)`, {
-          endpoint: spec.path,
-          skewMs: measured,
-        });
-        continue;
-      }
-      throw new DarktraceError(
-        DT_ERROR.date,
-        `Darktrace rejected the request date for ${spec.method} ${spec.path} on ${this.#host} (HTTP ${res.status} API DATE ERROR): ${
-          measured === undefined ? 'the clock difference could not be measured (the answer had no Date header)' : `this host's clock is ${describeSkew(measured)} Darktrace's (measured from its Date header)`
-        }; Darktrace only accepts requests dated within 30 minutes of its own clock`,
-        {
-          endpoint: spec.path,
-          status: res.status,
-          exitCode: EXIT.auth,
-          ...(measured === undefined ? {} : { skewMs: measured }),
-          hint: "Synchronise this host's clock with NTP (chrony or systemd-timesyncd); if this host is right, Darktrace's own clock needs NTP",
-        },
-      );
+  /** `API DATE ERROR`: returns to retry once (dated in Darktrace's time), else throws E_DT_DATE. */
+  #dateRejected(spec: CallSpec, round: number, status: number, correctionUsed: number): void {
+    const measured = this.#skew.measuredMs;
+    if (round === 1 && measured !== undefined) {
+      // Nothing to correct: a fresh 7.1.0 appliance refused the compact date for a while but
+      // took the spaced one, so the retry switches form (and keeps it if that works).
+      if (this.#skew.correctionMs === correctionUsed) this.#spacedDate = !this.#spacedDate;
+      this.#logger.warn('darktrace.date_retry', `Darktrace rejected the request date (API DATE ERROR); retrying once, dated in Darktrace's time (this host's clock is ${describeSkew(measured)} Darktrace's)`, {
+        endpoint: spec.path,
+        skewMs: measured,
+      });
+      return;
     }
+    throw new DarktraceError(
+      DT_ERROR.date,
+      `Darktrace rejected the request date for ${spec.method} ${spec.path} on ${this.#host} (HTTP ${status} API DATE ERROR): ${
+        measured === undefined ? 'the clock difference could not be measured (the answer had no Date header)' : `this host's clock is ${describeSkew(measured)} Darktrace's (measured from its Date header)`
+      }; Darktrace only accepts requests dated within 30 minutes of its own clock`,
+      {
+        endpoint: spec.path,
+        status,
+        exitCode: EXIT.auth,
+        ...(measured === undefined ? {} : { skewMs: measured }),
+        hint: "Synchronise this host's clock with NTP (chrony or systemd-timesyncd); if this host is right, Darktrace's own clock needs NTP",
+      },
+    );
   }
 
   #noteSkew(offset: number | undefined): void {
@@ -452,4 +620,18 @@ function inputError(message: string, hint: string): DarktraceError {
 
 function argumentError(what: string): DarktraceError {
   return new DarktraceError(DT_ERROR.argument, `Cannot call Darktrace: ${what}`, { exitCode: EXIT.internal, hint: 'This is a bug in the connector; please report it with this message' });
+}
+
+function firstNonSpace(chunk: Buffer): number | undefined {
+  for (const b of chunk) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b;
+  return undefined;
+}
+
+async function readRest(chunks: AsyncIterator<unknown>): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return out;
+    out.push(next.value as Buffer);
+  }
 }

@@ -18,6 +18,25 @@ export interface PlanCounts {
   skipped: number;
 }
 
+/** Wanted, not in Darktrace (a `restore` when the ledger says it should be there). */
+const ADDS_FROM = `FROM temp.desired d LEFT JOIN export_ledger l ON l.value = d.value WHERE NOT EXISTS (SELECT 1 FROM temp.feed f WHERE f.value = d.value)`;
+
+export type PlanList = 'adds' | 'refreshes';
+
+/** The entries of one plan list with `after < value <= upTo` (BINARY collation, as the pages). */
+export interface PlanRange {
+  list: PlanList;
+  after: string;
+  upTo: string;
+}
+
+export interface PushPage {
+  values: string[];
+  /** How many of `values` are restores (always 0 for refreshes). */
+  restores: number;
+  range: PlanRange;
+}
+
 export interface PlannedEntry {
   value: string;
   collections: string[];
@@ -57,7 +76,7 @@ export class ExportPlan {
     const restore = one(
       `SELECT count(*) AS n FROM temp.desired d JOIN export_ledger l ON l.value = d.value AND l.state = 'present' WHERE NOT EXISTS (SELECT 1 FROM temp.feed f WHERE f.value = d.value)`,
     );
-    const refresh = one(`SELECT count(*) AS n FROM (${this.#refreshSql()})`, ...this.#refreshParams());
+    const refresh = one(`SELECT count(*) AS n ${this.#refreshFrom()}`, this.#refreshParams());
     return {
       desired: one('SELECT count(*) AS n FROM temp.desired'),
       add: adds - restore,
@@ -74,16 +93,49 @@ export class ExportPlan {
    * caller writes to the ledger between pages, which an open SQLite statement would forbid.
    */
   adds(): Generator<Array<PlannedEntry & { restore: boolean }>> {
-    const stmt = this.sqlite.prepare(
-      `SELECT d.value, d.collections, (l.state = 'present') AS restore FROM temp.desired d LEFT JOIN export_ledger l ON l.value = d.value
-       WHERE d.value > ? AND NOT EXISTS (SELECT 1 FROM temp.feed f WHERE f.value = d.value) ORDER BY d.value LIMIT ?`,
-    );
-    return pages((after, n) => (stmt.all(after, n) as Array<{ value: string; collections: string; restore: number | null }>).map((r) => ({ value: r.value, collections: JSON.parse(r.collections) as string[], restore: r.restore === 1 })), this.pageSize);
+    const stmt = this.sqlite.prepare(`SELECT d.value, d.collections, (l.state = 'present') AS restore ${ADDS_FROM} AND d.value > @after ORDER BY d.value LIMIT @limit`);
+    return pages((after, limit) => (stmt.all({ after, limit }) as Array<{ value: string; collections: string; restore: number | null }>).map((r) => ({ value: r.value, collections: JSON.parse(r.collections) as string[], restore: r.restore === 1 })), this.pageSize);
   }
 
   refreshes(): Generator<PlannedEntry[]> {
-    const stmt = this.sqlite.prepare(`${this.#refreshSql()} AND d.value > ? ORDER BY d.value LIMIT ?`);
-    return pages((after, n) => (stmt.all(...this.#refreshParams(), after, n) as Array<{ value: string; collections: string }>).map(entry), this.pageSize);
+    const stmt = this.sqlite.prepare(`SELECT d.value, d.collections ${this.#refreshFrom()} AND d.value > @after ORDER BY d.value LIMIT @limit`);
+    return pages((after, limit) => (stmt.all({ ...this.#refreshParams(), after, limit }) as Array<{ value: string; collections: string }>).map(entry), this.pageSize);
+  }
+
+  /**
+   * The adds or refreshes as pages of bare values to push, each with the range of the list it
+   * covers: consecutive pages continue each other's range, so what Darktrace accepted since the
+   * last ledger commit is one range, recorded in SQL (`rangeSource`) rather than row by row.
+   */
+  *pushPages(list: PlanList): Generator<PushPage> {
+    const sql =
+      list === 'adds'
+        ? `SELECT d.value, (l.state = 'present') AS restore ${ADDS_FROM} AND d.value > @after ORDER BY d.value LIMIT @limit`
+        : `SELECT d.value, 0 AS restore ${this.#refreshFrom()} AND d.value > @after ORDER BY d.value LIMIT @limit`;
+    const stmt = this.sqlite.prepare(sql).raw(true);
+    const params = list === 'adds' ? {} : this.#refreshParams();
+    let after = '';
+    for (;;) {
+      const rows = stmt.all({ ...params, after, limit: this.pageSize }) as Array<[string, number | null]>;
+      if (rows.length === 0) return;
+      const values = rows.map((r) => r[0]);
+      let restores = 0;
+      for (const r of rows) if (r[1] === 1) restores++;
+      const upTo = values[values.length - 1]!;
+      yield { values, restores, range: { list, after, upTo } };
+      if (rows.length < this.pageSize) return;
+      after = upTo;
+    }
+  }
+
+  /**
+   * The entries of a range as a SELECT of (value, collections, restore) — the same predicate
+   * and ordering as the pages that produced it (the working tables do not change while writing).
+   */
+  rangeSource(range: PlanRange): { sql: string; params: Record<string, unknown> } {
+    return range.list === 'adds'
+      ? { sql: `SELECT d.value, d.collections, (l.state = 'present') AS restore ${ADDS_FROM} AND d.value > @after AND d.value <= @upTo`, params: { after: range.after, upTo: range.upTo } }
+      : { sql: `SELECT d.value, d.collections, 0 AS restore ${this.#refreshFrom()} AND d.value > @after AND d.value <= @upTo`, params: { ...this.#refreshParams(), after: range.after, upTo: range.upTo } };
   }
 
   removes(pageSize = this.pageSize): Generator<PlannedEntry[]> {
@@ -109,16 +161,15 @@ export class ExportPlan {
     );
   }
 
-  #refreshSql(): string {
-    const cut = refreshBefore(this.settings);
-    return cut === undefined
-      ? `SELECT d.value, d.collections FROM temp.desired d JOIN temp.feed f ON f.value = d.value WHERE f.expires_at IS NOT NULL`
-      : `SELECT d.value, d.collections FROM temp.desired d JOIN temp.feed f ON f.value = d.value WHERE f.expires_at IS NULL OR f.expires_at < ?`;
+  /** FROM … WHERE (…) of the refresh list, ready for `AND …`. */
+  #refreshFrom(): string {
+    const due = refreshBefore(this.settings) === undefined ? 'f.expires_at IS NOT NULL' : '(f.expires_at IS NULL OR f.expires_at < @cut)';
+    return `FROM temp.desired d JOIN temp.feed f ON f.value = d.value WHERE ${due}`;
   }
 
-  #refreshParams(): unknown[] {
+  #refreshParams(): Record<string, unknown> {
     const cut = refreshBefore(this.settings);
-    return cut === undefined ? [] : [cut];
+    return cut === undefined ? {} : { cut };
   }
 }
 

@@ -2,21 +2,23 @@ import type Database from 'better-sqlite3';
 
 /**
  * The run's working sets, as TEMP tables so a million indicators never sit in memory:
- * `members` (value × collection) → `desired` (value, collections as a sorted JSON array) and `feed` (what Darktrace
- * holds under our source, with its expiry). They vanish with the connection.
+ * `members` (value × collection) → `desired` (value, collections as a sorted JSON array),
+ * `skip_members` → `skips` likewise, and `feed` (what Darktrace holds under our source, with its
+ * expiry). They vanish with the connection.
  */
 export function createExportTables(sqlite: Database.Database): void {
   sqlite.exec(`
     CREATE TEMP TABLE IF NOT EXISTS members (value TEXT NOT NULL, collection TEXT NOT NULL, PRIMARY KEY (value, collection)) WITHOUT ROWID;
     CREATE TEMP TABLE IF NOT EXISTS desired (value TEXT PRIMARY KEY, collections TEXT NOT NULL) WITHOUT ROWID;
     CREATE TEMP TABLE IF NOT EXISTS feed (value TEXT PRIMARY KEY, expires_at INTEGER) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS skip_members (raw_value TEXT NOT NULL, reason TEXT NOT NULL, type TEXT NOT NULL, collection TEXT NOT NULL, PRIMARY KEY (raw_value, reason, collection)) WITHOUT ROWID;
     CREATE TEMP TABLE IF NOT EXISTS skips (raw_value TEXT NOT NULL, reason TEXT NOT NULL, type TEXT NOT NULL, collections TEXT NOT NULL, PRIMARY KEY (raw_value, reason)) WITHOUT ROWID;
-    DELETE FROM temp.members; DELETE FROM temp.desired; DELETE FROM temp.feed; DELETE FROM temp.skips;
+    DELETE FROM temp.members; DELETE FROM temp.skip_members; DELETE FROM temp.desired; DELETE FROM temp.feed; DELETE FROM temp.skips;
   `);
 }
 
 export function dropExportTables(sqlite: Database.Database): void {
-  sqlite.exec('DROP TABLE IF EXISTS temp.members; DROP TABLE IF EXISTS temp.desired; DROP TABLE IF EXISTS temp.feed; DROP TABLE IF EXISTS temp.skips;');
+  sqlite.exec('DROP TABLE IF EXISTS temp.members; DROP TABLE IF EXISTS temp.skip_members; DROP TABLE IF EXISTS temp.desired; DROP TABLE IF EXISTS temp.feed; DROP TABLE IF EXISTS temp.skips;');
 }
 
 /** Buffers inserts and commits them in large transactions (one fsync per chunk, not per row). */
@@ -31,6 +33,11 @@ export class ChunkedWriter<T extends unknown[]> {
   push(...row: T): void {
     this.#rows.push(row);
     if (this.#rows.length >= this.chunk) this.flush();
+  }
+
+  /** Drops the rows not written yet. */
+  discard(): void {
+    this.#rows = [];
   }
 
   flush(): void {

@@ -15,8 +15,28 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * entries never becomes one string. The JSON document is
  * `{dryRun, source, differential, expiresAt, counts, add[], restore[], refresh[], remove[], skip[]}`.
  */
-export function renderPlan(plan: ExportPlan, counts: PlanCounts, o: RenderPlanOptions): void {
-  if (o.format === 'json') return renderJson(plan, counts, o);
+export function renderPlan(plan: ExportPlan, counts: PlanCounts, options: RenderPlanOptions): void {
+  // Lines are gathered into ~64 kB writes: a million one-line writes cost a system call each.
+  let pending = '';
+  const o: RenderPlanOptions = {
+    ...options,
+    out: (text) => {
+      pending += text;
+      if (pending.length >= 65_536) {
+        options.out(pending);
+        pending = '';
+      }
+    },
+  };
+  try {
+    if (o.format === 'json') renderJson(plan, counts, o);
+    else renderText(plan, counts, o);
+  } finally {
+    if (pending !== '') options.out(pending);
+  }
+}
+
+function renderText(plan: ExportPlan, counts: PlanCounts, o: RenderPlanOptions): void {
   const c = counts;
   o.out(
     o.differential
@@ -51,9 +71,13 @@ function renderJson(plan: ExportPlan, counts: PlanCounts, o: RenderPlanOptions):
   };
   const entry = (e: { value: string; collections: string[] }) => ({ value: e.value, collections: e.collections });
   if (o.differential) {
-    const adds = [...plan.adds()].flat();
-    list('add', [adds.filter((e) => !e.restore)], entry);
-    list('restore', [adds.filter((e) => e.restore)], entry);
+    // Two passes over the pages rather than one list of every add in memory.
+    list('add', (function* () {
+      for (const page of plan.adds()) yield page.filter((e) => !e.restore);
+    })(), entry);
+    list('restore', (function* () {
+      for (const page of plan.adds()) yield page.filter((e) => e.restore);
+    })(), entry);
     list('refresh', plan.refreshes(), entry);
     list('remove', plan.removes(), (e) => ({ value: e.value }));
   } else {

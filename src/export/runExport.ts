@@ -1,6 +1,6 @@
 import type { PipelineContext, PipelineOutcome } from '../run/pipelineTypes.ts';
 import { ChunkedWriter, createExportTables, dropExportTables } from './exportTables.ts';
-import { ExportPlan, expiryFor, type PlanCounts, type PlannedEntry } from './exportPlan.ts';
+import { ExportPlan, expiryFor, type PlanCounts, type PlannedEntry, type PlanRange, type PushPage } from './exportPlan.ts';
 import { ExportLedgerStore } from './exportLedgerStore.ts';
 import { normaliseIndicator } from './normaliseIndicator.ts';
 import { renderPlan } from './renderPlan.ts';
@@ -31,6 +31,9 @@ export interface ExportCounts extends PlanCounts {
   failed: number;
 }
 
+/** At most one ledger commit per this long while adding (see `record` in runExport). */
+const RECORD_EVERY_MS = 1000;
+
 export const EXPORT_DESCRIPTION = 'Exported from ThreatQ by tq-conn-darktrace';
 
 /**
@@ -52,7 +55,7 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
 
     // 2. The desired set, normalised, with skips and their reasons.
     const member = new ChunkedWriter<[string, string]>(sqlite, sqlite.prepare('INSERT OR IGNORE INTO temp.members (value, collection) VALUES (?, ?)'));
-    const skipRows = new Map<string, { type: string; collections: Set<string> }>();
+    const skipMember = new ChunkedWriter<[string, string, string, string]>(sqlite, sqlite.prepare('INSERT OR IGNORE INTO temp.skip_members (raw_value, reason, type, collection) VALUES (?, ?, ?, ?)'));
     const perCollection: Record<string, number> = {};
     for (const search of searches) {
       let n = 0;
@@ -61,35 +64,39 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
         n++;
         const r = normaliseIndicator(ind.typeName, ind.value);
         if (r.ok) member.push(r.value, search.name);
-        else if (!r.reason.startsWith('indicator type')) {
-          const key = `${ind.value}\u0000${r.reason}`;
-          const s = skipRows.get(key) ?? { type: ind.typeName, collections: new Set<string>() };
-          s.collections.add(search.name);
-          skipRows.set(key, s);
-        }
+        else if (!r.reason.startsWith('indicator type')) skipMember.push(ind.value.slice(0, 1000), r.reason, ind.typeName, search.name);
         if (n % 5000 === 0) ctx.progress.update(`Export: reading ${search.name}`, n);
       }
       perCollection[search.name] = n;
       logger.info('export.collection', `Read ${n} indicators from collection '${search.name}'`, { collection: search.name, indicators: n });
     }
     member.flush();
+    skipMember.flush();
     if (ctx.signal.aborted) return interrupted();
     sqlite.exec(`INSERT INTO temp.desired (value, collections)
                  SELECT value, json_group_array(collection) FROM (SELECT value, collection FROM temp.members ORDER BY value, collection) GROUP BY value`);
-    const skipWriter = new ChunkedWriter<[string, string, string, string]>(sqlite, sqlite.prepare('INSERT OR REPLACE INTO temp.skips (raw_value, reason, type, collections) VALUES (?, ?, ?, ?)'));
-    for (const [key, s] of skipRows) {
-      const [raw, reason] = key.split('\u0000') as [string, string];
-      skipWriter.push(raw.slice(0, 1000), reason, s.type, JSON.stringify([...s.collections].sort()));
-    }
-    skipWriter.flush();
-    skipRows.clear();
+    sqlite.exec(`INSERT INTO temp.skips (raw_value, reason, type, collections)
+                 SELECT raw_value, reason, min(type), json_group_array(collection)
+                 FROM (SELECT raw_value, reason, type, collection FROM temp.skip_members ORDER BY raw_value, reason, collection) GROUP BY raw_value, reason`);
+    sqlite.exec('DELETE FROM temp.skip_members; DELETE FROM temp.members');
 
-    // 3. What Darktrace holds under our source (entries deleted by hand or lapsed are missing here).
-    const feed = await darktrace.intelFeedDetails({ source });
+    // 3. What Darktrace holds under our source (entries deleted by hand or lapsed are missing here),
+    //    streamed into the feed table as it arrives.
     const feedWriter = new ChunkedWriter<[string, number | null]>(sqlite, sqlite.prepare('INSERT OR REPLACE INTO temp.feed (value, expires_at) VALUES (?, ?)'));
-    for (const e of feed.records) feedWriter.push(e.name, e.expiresAt);
+    const feed = await darktrace.readIntelFeedDetails(
+      { source },
+      {
+        entries: (batch) => {
+          for (const e of batch) feedWriter.push(e.name, e.expiresAt);
+        },
+        restart: () => {
+          feedWriter.discard();
+          sqlite.exec('DELETE FROM temp.feed');
+        },
+      },
+    );
     feedWriter.flush();
-    if (feed.rejects.length) logger.warn('export.feed_rejects', `${feed.rejects.length} intel-feed entries of source '${source}' could not be read and are left alone`);
+    if (feed.rejects) logger.warn('export.feed_rejects', `${feed.rejects} intel-feed entries of source '${source}' could not be read and are left alone`);
 
     const now = clock.now();
     const settings = { now, expirationDays: config.export.expirationDays };
@@ -116,16 +123,43 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
 
     const ledger = new ExportLedgerStore(sqlite);
     const expiresAt = expiryFor(settings);
-    const push = async (entries: Array<PlannedEntry & { action: 'added' | 'restored' | 'refreshed' }>, record: boolean) => {
-      await darktrace.addIntelFeedEntries({ source, entries: entries.map((e) => e.value), description: EXPORT_DESCRIPTION, expiresAt });
-      if (record) ledger.pushed(entries, expiresAt, ctx.runId, clock.now());
+    // Accepted batches reach the ledger (and the run's progress) in one commit per second at
+    // most: each commit is an fsync, and a million entries are a thousand batches. A kill in
+    // between leaves Darktrace ahead of the ledger, which the next run's read-back adopts.
+    // Pages follow each other in value order, so what was accepted since the last commit is
+    // one range per list, recorded in SQL.
+    const unrecorded: Array<{ range: PlanRange; entries: number }> = [];
+    let recordedAt = clock.now();
+    const record = (force: boolean) => {
+      if (!force && clock.now() - recordedAt < RECORD_EVERY_MS) return;
+      // The ranges and the run's counts in one commit (one fsync).
+      sqlite.transaction(() => {
+        for (const u of unrecorded) {
+          const n = ledger.pushedRange(plan.rangeSource(u.range), u.range.list === 'adds' ? 'added' : 'refreshed', expiresAt, ctx.runId, clock.now());
+          if (n !== u.entries) {
+            // Cannot happen while the working tables stay as planned; the next run's read-back adopts what is missing.
+            logger.error('export.ledger_mismatch', `Recorded ${n} ledger rows for ${u.entries} accepted ${u.range.list}`, { list: u.range.list, recorded: n, accepted: u.entries });
+          }
+        }
+        ctx.saveProgress({ export: counts });
+      })();
+      unrecorded.length = 0;
+      recordedAt = clock.now();
+    };
+    const push = async (page: PushPage) => {
+      await darktrace.addIntelFeedEntries({ source, entries: page.values, description: EXPORT_DESCRIPTION, expiresAt });
+      const last = unrecorded[unrecorded.length - 1];
+      if (last && last.range.list === page.range.list && last.range.upTo === page.range.after) {
+        last.range = { ...last.range, upTo: page.range.upTo };
+        last.entries += page.values.length;
+      } else unrecorded.push({ range: page.range, entries: page.values.length });
     };
 
     if (!o.differential) {
       // -d: the whole desired set, nothing removed, the ledger left exactly as it was.
       for (const batch of plan.all()) {
         if (ctx.signal.aborted) break;
-        await push(batch.map((e) => ({ ...e, action: 'added' as const })), false);
+        await darktrace.addIntelFeedEntries({ source, entries: batch.map((e) => e.value), description: EXPORT_DESCRIPTION, expiresAt });
         counts.pushed += batch.length;
         ctx.progress.update('Export (-d): pushing', counts.pushed, planned.desired);
       }
@@ -135,21 +169,27 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
       counts.lapsed = ledger.lapsed(ctx.runId, now);
       const total = planned.add + planned.restore + planned.refresh + planned.remove;
       let done = 0;
-      for (const batch of plan.adds()) {
-        if (ctx.signal.aborted) break;
-        await push(batch.map((e) => ({ ...e, action: e.restore ? ('restored' as const) : ('added' as const) })), true);
-        for (const e of batch) e.restore ? counts.restored++ : counts.added++;
-        done += batch.length;
-        ctx.progress.update('Export: adding', done, total);
-        ctx.saveProgress({ export: counts });
-      }
-      for (const batch of plan.refreshes()) {
-        if (ctx.signal.aborted) break;
-        await push(batch.map((e) => ({ ...e, action: 'refreshed' as const })), true);
-        counts.refreshed += batch.length;
-        done += batch.length;
-        ctx.progress.update('Export: refreshing expiry', done, total);
-        ctx.saveProgress({ export: counts });
+      try {
+        for (const page of plan.pushPages('adds')) {
+          if (ctx.signal.aborted) break;
+          await push(page);
+          counts.restored += page.restores;
+          counts.added += page.values.length - page.restores;
+          done += page.values.length;
+          ctx.progress.update('Export: adding', done, total);
+          record(false);
+        }
+        for (const page of plan.pushPages('refreshes')) {
+          if (ctx.signal.aborted) break;
+          await push(page);
+          counts.refreshed += page.values.length;
+          done += page.values.length;
+          ctx.progress.update('Export: refreshing expiry', done, total);
+          record(false);
+        }
+      } finally {
+        // Also when a batch failed: what Darktrace accepted before it is recorded.
+        record(true);
       }
       // Removals: one entry per request (the API has no list form); only under our own source.
       for (const batch of plan.removes(200)) {
@@ -165,11 +205,13 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
             if (counts.failed > 50) throw error;
           }
         });
-        ledger.removed(ok, ctx.runId, clock.now());
         counts.removed += ok.length;
         done += batch.length;
+        sqlite.transaction(() => {
+          ledger.removed(ok, ctx.runId, clock.now());
+          ctx.saveProgress({ export: counts });
+        })();
         ctx.progress.update('Export: removing', done, total);
-        ctx.saveProgress({ export: counts });
       }
     }
     ctx.progress.done();

@@ -1,5 +1,5 @@
 import { ConnectorError, EXIT } from '../errors.ts';
-import { asList, type ThreatQApi } from './api.ts';
+import { asList, type ApiAnswer, type ThreatQApi } from './api.ts';
 import { TQ_ERROR, tqError } from './errors.ts';
 import type { Lookups } from './lookups.ts';
 import { nameOf, num, str, toSavedSearch } from './records.ts';
@@ -59,31 +59,48 @@ async function toCollectionIndicator(lookups: Lookups, raw: Obj): Promise<Collec
 
 /**
  * GET /api/indicators/query/hash/{hash} with cursorMark paging. Stops on an empty page (ThreatQ
- * may send `data: {}`), a missing cursor, or a cursor that stops changing.
+ * may send `data: {}`), a missing cursor, or a cursor that stops changing. The next page is
+ * requested as soon as a page's cursor is known, so ThreatQ assembles it while this one is
+ * being consumed (one page ahead at most).
  */
 export async function* indicatorsByHash(api: ThreatQApi, lookups: Lookups, hash: string, pageSize: number): AsyncGenerator<CollectionIndicator> {
   let cursor = '*';
   let read = 0;
   let total: number | undefined;
-  for (let page = 1; ; page++) {
-    const answer = await api.call({
+  const fetchPage = (mark: string) =>
+    api.call({
       method: 'GET',
       path: `/api/indicators/query/hash/${seg(hash)}`,
-      query: { limit: pageSize, cursorMark: cursor },
+      query: { limit: pageSize, cursorMark: mark },
       operation: 'threatq.collections.page',
     });
-    const records = asList(answer.data);
-    for (const raw of records) {
-      const ind = await toCollectionIndicator(lookups, raw);
-      if (ind) yield ind;
+  let pending: Promise<ApiAnswer> | undefined = fetchPage(cursor);
+  try {
+    for (let page = 1; ; page++) {
+      const answer: ApiAnswer = await (pending as Promise<ApiAnswer>);
+      pending = undefined;
+      const records = asList(answer.data);
+      const obj = answer.json as Obj | undefined;
+      const next = str(obj?.nextCursorMark);
+      read += records.length;
+      if (answer.total !== undefined) total = answer.total;
+      api.logger.debug('threatq.collection.page', `Read page ${page} of a ThreatQ collection`, { page, items: records.length, total: answer.total });
+      const last = records.length === 0 || next === undefined || next === '' || next === cursor;
+      if (!last) {
+        cursor = next;
+        pending = fetchPage(cursor);
+        // Awaited on the next turn; until then a failure must not count as unhandled.
+        pending.catch(() => undefined);
+      }
+      for (const raw of records) {
+        const ind = await toCollectionIndicator(lookups, raw);
+        if (ind) yield ind;
+      }
+      if (last) return checkComplete(hash, read, total);
     }
-    const obj = answer.json as Obj | undefined;
-    const next = str(obj?.nextCursorMark);
-    read += records.length;
-    if (answer.total !== undefined) total = answer.total;
-    api.logger.debug('threatq.collection.page', `Read page ${page} of a ThreatQ collection`, { page, items: records.length, total: answer.total });
-    if (records.length === 0 || next === undefined || next === '' || next === cursor) return checkComplete(hash, read, total);
-    cursor = next;
+  } finally {
+    // A consumer that stops early leaves at most one page in flight; let it finish unobserved.
+    pending?.catch(() => undefined);
   }
 }
 

@@ -12,14 +12,14 @@ export function parseIntelFeedDetails(body: unknown): ParseResult<IntelFeedEntry
 export function parseIntelFeedNames(body: unknown): ParseResult<string> {
   return parseList(
     body,
-    (raw): RecordOutcome<string> => (typeof raw === 'string' ? { ok: true, record: raw } : { ok: false, reason: `not a string (${describe(raw)})` }),
+    (raw): RecordOutcome<string> => (text(raw) !== null ? { ok: true, record: raw as string } : { ok: false, reason: `not a non-blank string (${describe(raw)})` }),
     'intel-feed name',
   );
 }
 
 export function parseIntelFeedEntry(raw: unknown): RecordOutcome<IntelFeedEntry> {
   // Some versions may list plain names even with fulldetails: keep them, details unknown.
-  if (typeof raw === 'string' && raw !== '') return { ok: true, record: { name: raw, description: null, expiresAt: null, strength: null, iagn: false } };
+  if (text(raw) !== null) return { ok: true, record: { name: raw as string, description: null, expiresAt: null, strength: null, iagn: false } };
   const o = asObj(raw);
   if (!o) return { ok: false, reason: 'intel-feed entry is not an object' };
   const name = text(o.name);
@@ -30,9 +30,17 @@ export function parseIntelFeedEntry(raw: unknown): RecordOutcome<IntelFeedEntry>
     // Epoch seconds or ms; nothing documents this form, so both are read.
     expiresAt = expiry < 1e11 ? expiry * 1000 : expiry;
   } else if (typeof expiry === 'string' && expiry.trim() !== '') {
-    const parsed = parseDarktraceTime(expiry);
+    const parsed = parseExpiry(expiry);
     if (parsed === undefined) return { ok: false, id: name, reason: `intel-feed entry has an unreadable expiry (${describe(expiry)})` };
     expiresAt = parsed;
   }
   return { ok: true, record: { name, description: str(o.description), expiresAt, strength: num(o.strength), iagn: bool(o.iagn) } };
+}
+
+/** Entries added together share one expiry text: a million-entry listing has only a few distinct ones. */
+let lastExpiry: { text: string; ms: number | undefined } | undefined;
+
+function parseExpiry(text: string): number | undefined {
+  if (lastExpiry?.text !== text) lastExpiry = { text, ms: parseDarktraceTime(text) };
+  return lastExpiry.ms;
 }
