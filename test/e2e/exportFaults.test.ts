@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startHarness } from './harness.ts';
 import type { FaultRule } from '../../src/sim/common/faults.ts';
 import { addToCollection, assertConverged, assertOtherSourceIntact, fqdn, intelFeedPosts, lastExportCounts, removeFromCollection, runs, seedOtherSource, spyOnFeed } from './exportSupport.ts';
+import { tally } from '../reliability/tally.ts';
 
 const A = 'Export to Darktrace';
 const B = 'Watch List';
@@ -54,6 +55,7 @@ for (const c of CASES) {
     h.sims[c.side].faults.add(c.rule);
     const faulted = await h.run(['export']);
     assert.equal(h.sims[c.side].faults.fired().length > 0, true, 'the fault fired');
+    tally('e2e fault tests', { runs: 1, faultsInjected: h.sims[c.side].faults.fired().length });
     if (c.exit === 0) {
       assert.equal(faulted.code, 0, `retried through the fault: ${faulted.stderr}`);
       assertConverged(h, DESIRED, 'after the faulted run:');

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from './harness.ts';
+import { tally } from '../reliability/tally.ts';
 import {
   SOURCE,
   addToCollection,
@@ -76,6 +77,7 @@ export async function exportKilledAt(h: Harness, point: KillPoint, extraEnv: Rec
       if (hit && (point.mode === 'hang' || hit.swallowed)) {
         child.kill('SIGKILL');
         await exited;
+        tally('fixed-point kill tests', { runs: 1, killsSurvived: 1, faultsInjected: 1 });
         return { killed: true, request: `${hit.method} ${hit.path}${hit.query ? `?${hit.query}` : ''}`, exitCode: null, stderr };
       }
       if (done) {

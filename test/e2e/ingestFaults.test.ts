@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from './harness.ts';
 import { alertsIn, assertExactlyOnce, killSceneOptions, tqSnapshot, KILL_ARGS } from './ingestKillSupport.ts';
 import type { Fault, FaultMatch } from '../../src/sim/common/faults.ts';
+import { tally } from '../reliability/tally.ts';
 
 const NOW = Date.now();
 
@@ -41,6 +42,7 @@ test('every transient fault converges: within the run where the request is safe 
         server.faults.add({ match: target.match, fault: f.fault });
         const first = await h.run(KILL_ARGS);
         assert.equal(server.faults.fired().length, 1, 'the fault fired');
+        tally('e2e fault tests', { runs: 1, faultsInjected: 1 });
         if (target.safe) assert.equal(first.code, 0, `a read is retried within the run: ${first.stderr}`);
         if (first.code !== 0) {
           const second = await h.run(KILL_ARGS);

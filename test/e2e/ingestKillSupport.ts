@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Harness } from './harness.ts';
 import type { Sims } from '../../src/sim/startSims.ts';
 import type { FaultKind } from '../../src/sim/common/faults.ts';
+import { tally } from '../reliability/tally.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BREACH_ID = 'Darktrace Breach ID';
@@ -217,6 +218,7 @@ export async function runChildKilledAt(h: Harness, args: string[], point: KillPo
   if (!done && !killed) child.kill('SIGKILL'); // deadline: never leave a child behind
   const code = await exited;
   server.faults.clear();
+  if (killed) tally('fixed-point kill tests', { runs: 1, killsSurvived: 1, faultsInjected: 1 });
   return { killed, code, at, stdout, stderr };
 }
 

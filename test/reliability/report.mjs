@@ -1,5 +1,6 @@
-// `npm run test:reliability [-- --slow] [filters]`: runs the reliability suite (test/reliability
-// and the e2e fault and kill tests) with a tally file, then prints the figures the README quotes.
+// `npm run test:reliability [-- --slow] [--all] [filters]`: runs the reliability suite
+// (test/reliability and the e2e fault and kill tests; with --all the whole suite) with a tally
+// file, then prints the figures the README quotes.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -9,11 +10,12 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith('--'));
-const flags = args.filter((a) => a.startsWith('--'));
+const all = args.includes('--all');
+const flags = args.filter((a) => a.startsWith('--') && a !== '--all');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tqdt-tally-'));
 const file = path.join(dir, 'tally.jsonl');
 const started = Date.now();
-const result = spawnSync(process.execPath, [path.join(root, 'test/run.mjs'), ...flags, ...(filters.length ? filters : ['test/reliability/', 'test/e2e/', 'test/api/fault'])], {
+const result = spawnSync(process.execPath, [path.join(root, 'test/run.mjs'), ...flags, ...(filters.length || all ? filters : ['test/reliability/', 'test/e2e/', 'test/api/fault'])], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, TQDT_RELIABILITY_TALLY: file },
