@@ -11,6 +11,7 @@ import { ConnectorError, EXIT, type ExitCode } from '../../src/errors.ts';
 import { FAULT_KINDS, type Fault, type FaultKind, type FaultMatch } from '../../src/sim/common/faults.ts';
 import type { SavedSearch } from '../../src/threatq/types.ts';
 import { FAST_RETRY, RETRY_AFTER_CAP_MS, rejection, startWorld, TIMEOUT_SECONDS, type World, type WorldOptions } from './support.ts';
+import { tally } from '../reliability/tally.ts';
 
 export type Side = 'darktrace' | 'threatq';
 
@@ -273,6 +274,7 @@ async function runCase(t: { after(fn: () => unknown): void }, op: Op, kind: Faul
 
   const fired = server.faults.fired().length;
   assert.equal(fired, Math.min(variant.times, expected.attempts), 'requests the fault hit');
+  tally('API client fault matrix', { faultsInjected: fired });
   const stats = w.stats.snapshot()[op.operation];
   assert.equal(stats?.retries ?? 0, expected.attempts - 1, 'repeats of the faulted request');
 
