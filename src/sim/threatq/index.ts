@@ -35,6 +35,11 @@ const DEFAULT_PRIVATE = { clientId: 'sim-private-client', clientSecret: 'sim-pri
 
 function send(res: ServerResponse, reply: Reply): void {
   const status = reply.status ?? 200;
+  if (reply.json !== undefined && status !== 204) {
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply.json) });
+    res.end(reply.json);
+    return;
+  }
   if (status === 204 || reply.body === undefined) {
     res.writeHead(status, { 'content-length': '0' });
     res.end();

@@ -36,6 +36,31 @@ export function indicatorHash(text: string): string {
   return [a, b, c, d].map((x) => (x >>> 0).toString(16).padStart(8, '0')).join('');
 }
 
+/**
+ * Hashes already computed, per store and indicator id, with the type and value they were
+ * computed from (an edit of either computes it again): paging a million indicators again and
+ * again must not redo them.
+ */
+const hashCaches = new WeakMap<ThreatQStore, { typeIds: number[]; values: string[]; hashes: string[] }>();
+
+export function cachedIndicatorHash(store: ThreatQStore, id: number, typeId: number, typeName: string, value: string): string {
+  let cache = hashCaches.get(store);
+  if (!cache) hashCaches.set(store, (cache = { typeIds: [], values: [], hashes: [] }));
+  const i = id - 1;
+  if (cache.values[i] === value && cache.typeIds[i] === typeId) return cache.hashes[i] as string;
+  const hash = indicatorHash(`${typeName}\u0000${value}`);
+  // Filled up to `i` so the arrays stay dense (a far write would turn them into dictionaries).
+  while (cache.values.length <= i) {
+    cache.typeIds.push(-1);
+    cache.values.push('');
+    cache.hashes.push('');
+  }
+  cache.typeIds[i] = typeId;
+  cache.values[i] = value;
+  cache.hashes[i] = hash;
+  return hash;
+}
+
 const FOREIGN_KEY: Record<ObjectKind, string> = { indicator: 'indicator_id', event: 'event_id', asset: 'asset_id' };
 
 export function attributeWire(store: ThreatQStore, kind: ObjectKind, objectId: number, a: AttributeRecord, withAttribute = false): Obj {
@@ -96,7 +121,7 @@ export function indicatorWire(store: ThreatQStore, id: number, shape: Shape = {}
     id,
     value: t.values[i],
     class: type?.class ?? 'network',
-    hash: indicatorHash(`${type?.name ?? ''}\u0000${t.values[i]}`),
+    hash: cachedIndicatorHash(store, id, t.typeIds[i] as number, type?.name ?? '', t.values[i] as string),
     type_id: type?.id,
     status_id: status?.id,
     score: t.scores[i],

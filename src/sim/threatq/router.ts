@@ -8,6 +8,8 @@ import type { SimRequest } from './request.ts';
 export interface Reply {
   status?: number;
   body?: unknown;
+  /** The body as ready JSON text or its UTF-8 bytes (big pages written directly); wins over `body`. */
+  json?: string | Buffer;
 }
 
 export type RouteHandler = (req: SimRequest) => Reply | Promise<Reply>;

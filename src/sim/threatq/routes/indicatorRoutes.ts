@@ -4,6 +4,7 @@
  * criteria with limit/offset, and by saved-search hash with a stable cursor.
  */
 import type { SimContext } from '../context.ts';
+import { QueryIndicatorWriter, isPlainQueryShape } from '../indicatorJson.ts';
 import { indicatorWire } from '../present.ts';
 import type { Shape } from '../present.ts';
 import { parseSort } from '../queryEngine.ts';
@@ -85,6 +86,22 @@ function upsertReply(ctx: SimContext, req: SimRequest, status: number): Reply {
   return { status, body: { data, total: data.length } };
 }
 
+/**
+ * `{…"data":[…]…}` of indicators as a query answer shows them; `head`/`tail` are the envelope's
+ * other fields as JSON text. The plain shape (what exports ask for) is written as bytes directly.
+ */
+function pageReply(ctx: SimContext, head: string, ids: Int32Array, shape: Shape, tail: string): Reply {
+  if (isPlainQueryShape(shape)) return { json: new QueryIndicatorWriter(ctx.store).page(head, ids, tail) };
+  const data: unknown[] = [];
+  for (const id of ids) data.push(indicatorWire(ctx.store, id, shape));
+  return { json: `${head}${JSON.stringify(data)}${tail}` };
+}
+
+/** `{total, data, limit, offset}` of a query's ids. */
+function offsetPage(ctx: SimContext, ids: Int32Array, shape: Shape, limit: number, offset: number): Reply {
+  return pageReply(ctx, `{"total":${ids.length},"data":`, ids.subarray(offset, offset + limit), shape, `,"limit":${JSON.stringify(limit)},"offset":${JSON.stringify(offset)}}`);
+}
+
 export function registerIndicatorRoutes(router: Router, ctx: SimContext): void {
   const { store, engine } = ctx;
 
@@ -145,9 +162,7 @@ export function registerIndicatorRoutes(router: Router, ctx: SimContext): void {
     const offset = intParam(req, 'offset', 0);
     const ids = engine.run({ criteria: body.criteria, filters: body.filters }, sort);
     const shape = shapeOf(req, body.fields, true);
-    const data: unknown[] = [];
-    for (const id of ids.subarray(offset, offset + limit)) data.push(indicatorWire(store, id, shape));
-    return { body: { total: ids.length, data, limit, offset } };
+    return offsetPage(ctx, ids, shape, limit, offset);
   });
 
   router.add('GET', '/api/indicators/query/hash/:hash', (req) => {
@@ -158,16 +173,10 @@ export function registerIndicatorRoutes(router: Router, ctx: SimContext): void {
     const ids = engine.run(search.apiQuery, sort);
     const shape = shapeOf(req, undefined, true);
     const cursorMark = req.query.get('cursorMark');
-    if (cursorMark === null) {
-      const offset = intParam(req, 'offset', 0);
-      const data: unknown[] = [];
-      for (const id of ids.subarray(offset, offset + limit)) data.push(indicatorWire(store, id, shape));
-      return { body: { total: ids.length, data, limit, offset } };
-    }
+    if (cursorMark === null) return offsetPage(ctx, ids, shape, limit, intParam(req, 'offset', 0));
     const { page, next } = engine.pageByCursor(ids, sort, cursorMark, limit);
-    const data: unknown[] = [];
-    for (const id of page) data.push(indicatorWire(store, id, shape));
     // The last page of a cursor walk comes back as an empty object, as ThreatQ's export does.
-    return { body: { total: ids.length, data: data.length === 0 ? {} : data, nextCursorMark: next, limit } };
+    if (page.length === 0) return { body: { total: ids.length, data: {}, nextCursorMark: next, limit } };
+    return pageReply(ctx, `{"total":${ids.length},"data":`, page, shape, `,"nextCursorMark":${JSON.stringify(next)},"limit":${JSON.stringify(limit)}}`);
   });
 }
