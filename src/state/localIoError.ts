@@ -17,11 +17,12 @@ export function localIoKind(error: unknown, dir: string | undefined): LocalIoKin
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   const text = `${code} ${error instanceof Error ? error.message : String(error)}`;
   if (/SQLITE_FULL|ENOSPC|EDQUOT|disk is full|no space left/i.test(text)) return 'full';
-  if (/EROFS|SQLITE_READONLY|read-only file system|readonly database/i.test(text)) return 'readonly';
+  if (/EROFS|read-only file system/i.test(text)) return 'readonly';
   if (/EFBIG|file too large/i.test(text)) return 'fileSize';
-  const denied = /EACCES|EPERM|SQLITE_PERM|SQLITE_CANTOPEN|permission denied|unable to open database/i.test(text);
+  // SQLITE_READONLY means a read-only filesystem or a file or directory this user may not write.
+  const denied = /EACCES|EPERM|SQLITE_PERM|SQLITE_CANTOPEN|SQLITE_READONLY|permission denied|unable to open database|readonly database/i.test(text);
   if (!denied && !/SQLITE_IOERR|EIO\b|disk I\/O error/i.test(text)) return undefined;
-  // SQLite says "unable to open database file" for a read-only filesystem too: ask the directory.
+  // SQLite says "unable to open database file" or "readonly database" for a read-only filesystem too: ask the directory.
   const probe = dir === undefined ? undefined : writeProbe(dir);
   if (probe === 'EROFS') return 'readonly';
   if (denied) return 'permission';
