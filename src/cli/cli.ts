@@ -9,6 +9,7 @@ import { normaliseLegacyArgs } from './legacyArgs.ts';
 import { DEFAULT_HISTORICAL_DAYS, DEFAULT_NAME, parseGlobalOptions, type GlobalOptions } from './globalOptions.ts';
 import type { CliIo } from './io.ts';
 import { VERSION } from '../version.ts';
+import { printable } from '../log/printable.ts';
 
 const COMMAND_NAMES = ['run', 'ingest', 'export', 'history', 'configure', 'doctor', 'demo', 'self-check'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -146,9 +147,7 @@ export async function parseCli(argv: readonly string[], cwd: string, io: Pick<Cl
  * break would forge a second log line, so it is shown shortened, control characters escaped.
  */
 function tidyValueInMessage(error: UsageError): UsageError {
-  const message = error.message
-    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/'([^']{77})[^']{4,}'/g, "'$1...'");
+  const message = printable(error.message).replace(/'([^']{77})[^']{4,}'/g, "'$1...'");
   return message === error.message ? error : new UsageError(message, error.hint, error.code);
 }
 

@@ -1,17 +1,11 @@
 import type { LogEntry } from './entry.ts';
+import { printable } from './printable.ts';
 
 export type LogFormat = 'text' | 'json';
 
 const LABEL: Record<LogEntry['level'], string> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
 
-// Control characters, line separators and bidi overrides from hostile API values would let one
-// log line forge or visually reorder another; a text line shows them as \uXXXX instead.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const MAX_FIELD_CHARS = 256;
-
-function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
 
 function clip(text: string): string {
   return text.length > MAX_FIELD_CHARS ? `${text.slice(0, MAX_FIELD_CHARS)}…(+${text.length - MAX_FIELD_CHARS} chars)` : text;
