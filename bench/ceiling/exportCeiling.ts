@@ -8,6 +8,7 @@
 import { Agent } from 'undici';
 import { formatDtapiDate, formatIntelFeedExpiry } from '../../src/darktrace/dtapiDate.ts';
 import { dtapiHeaders, signedTarget } from '../../src/darktrace/sign.ts';
+import { COLLECTION_FIELDS } from '../../src/threatq/collections.ts';
 
 export interface ExportCeilingPlan {
   threatq: { url: string; caPem: string; clientId: string; email: string; password: string; collections: string[]; pageSize: number };
@@ -43,12 +44,14 @@ export async function runExportCeiling(plan: ExportCeilingPlan): Promise<ExportC
     };
     const login = await tqJson('POST', `/api/token?grant_type=password&client_id=${encodeURIComponent(tq.clientId)}`, { 'content-type': 'application/json' }, JSON.stringify({ email: tq.email, password: tq.password }));
     const auth = { authorization: `Bearer ${login.access_token as string}` };
+    // The same projection the connector asks for (it falls back to whole records only when refused).
+    const fields = `&fields=${encodeURIComponent(COLLECTION_FIELDS.join(','))}`;
     for (const name of tq.collections) {
       const searches = await tqJson('GET', '/api/search/query', auth);
       const search = (searches.data as Array<{ name: string; hash: string }>).find((s) => s.name === name);
       if (!search) throw new Error(`ceiling: no collection '${name}'`);
       for (let cursor = '*'; ; ) {
-        const page = await tqJson('GET', `/api/indicators/query/hash/${encodeURIComponent(search.hash)}?limit=${tq.pageSize}&cursorMark=${encodeURIComponent(cursor)}`, auth);
+        const page = await tqJson('GET', `/api/indicators/query/hash/${encodeURIComponent(search.hash)}?limit=${tq.pageSize}&cursorMark=${encodeURIComponent(cursor)}${fields}`, auth);
         const n = Array.isArray(page.data) ? page.data.length : 0;
         const next = page.nextCursorMark as string | undefined;
         if (n === 0 || !next || next === cursor) break;

@@ -5,7 +5,7 @@ import type { Logger } from '../log/entry.ts';
 import { asList, asObject, ThreatQApi } from './api.ts';
 import { TokenManager } from './auth/tokenManager.ts';
 import type { TokenStore } from './auth/tokenStore.ts';
-import { collectionIndicators, findSavedSearch, listSavedSearches, type CollectionStrategy } from './collections.ts';
+import { collectionPages, findSavedSearch, listSavedSearches, type CollectionStrategy, type ProjectionState } from './collections.ts';
 import { consumeInBatches } from './consume.ts';
 import { TQ_ERROR, tqError } from './errors.ts';
 import { Lookups } from './lookups.ts';
@@ -50,6 +50,8 @@ export interface ThreatQClientOptions {
   pageSize?: number;
   /** Renew the token this long before it expires (default 60 s). */
   refreshMarginMs?: number;
+  /** Ask collection queries for only the fields the export needs (default true; falls back by itself). */
+  projectFields?: boolean;
 }
 
 const RELATED_PAGE = 1000;
@@ -64,6 +66,7 @@ export class ThreatQClient {
   readonly #lookups: Lookups;
   readonly #batchSize: number;
   readonly #pageSize: number;
+  readonly #projection: ProjectionState;
 
   constructor(options: ThreatQClientOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
@@ -73,6 +76,7 @@ export class ThreatQClient {
     this.#lookups = new Lookups(this.#api);
     this.#batchSize = options.batchSize ?? 500;
     this.#pageSize = options.pageSize ?? 1000;
+    this.#projection = { fields: options.projectFields ?? true };
   }
 
   // ---- authentication ----
@@ -385,9 +389,14 @@ export class ThreatQClient {
     return findSavedSearch(this.#api, name);
   }
 
-  /** Every indicator of a collection, page by page (by hash+cursor when possible, else by api_query+offset). */
-  collectionIndicators(search: SavedSearch, options: PageOptions & { strategy?: CollectionStrategy } = {}): AsyncGenerator<CollectionIndicator> {
-    return collectionIndicators(this.#api, this.#lookups, search, options.pageSize ?? this.#pageSize, options.strategy);
+  /** Every indicator of a collection, a page at a time (by hash+cursor when possible, else by api_query+offset). */
+  collectionPages(search: SavedSearch, options: PageOptions & { strategy?: CollectionStrategy } = {}): AsyncGenerator<CollectionIndicator[]> {
+    return collectionPages(this.#api, this.#lookups, search, options.pageSize ?? this.#pageSize, options.strategy, this.#projection);
+  }
+
+  /** Every indicator of a collection, one by one. */
+  async *collectionIndicators(search: SavedSearch, options: PageOptions & { strategy?: CollectionStrategy } = {}): AsyncGenerator<CollectionIndicator> {
+    for await (const page of this.collectionPages(search, options)) yield* page;
   }
 
   // ---- internals ----

@@ -108,7 +108,8 @@ test('paging by api_query uses limit/offset until total, sending the saved query
   assert.equal(new Set(got.map((g) => g.id)).size, 2500);
   const calls = server.requests.filter((r) => r.path === '/api/indicators/query');
   assert.deepEqual(calls.map((c) => c.query.get('offset')), ['0', '1000', '2000']);
-  for (const c of calls) assert.deepEqual(c.json, API_QUERY);
+  // threatqsdk's way: the saved query as it is, with the wanted fields added.
+  for (const c of calls) assert.deepEqual(c.json, { ...API_QUERY, fields: ['id', 'value', 'type_id', 'type'] });
 
   // A collection with a hash can still be read by its query when asked to.
   const viaQuery = await collect(client.collectionIndicators(await client.findCollection('Darktrace Export'), { strategy: 'query', pageSize: 2000 }));
@@ -134,4 +135,65 @@ test('a page failing mid-collection stops the generator with the error', async (
   }, 'E_TQ_UNAVAILABLE');
   assert.deepEqual(seen, ['a.example']);
   assert.match(err.message, /Solr timeout/);
+});
+
+test('collection pages ask only for the fields the export needs and accept a type as a name, an object or an id', async (t) => {
+  const { server, client } = await setup(t, { pageSize: 2 });
+  server.on('GET /api/indicator/types', () => ({ json: { data: [{ id: 11, name: 'FQDN' }, { id: 15, name: 'IP Address' }], total: 2 } }));
+  server.on('GET /api/indicators/query/hash/h3', (req) =>
+    req.query.get('cursorMark') === '*'
+      ? { json: { total: 3, data: [{ id: 1, value: 'a.example', type: 'FQDN' }, { id: 2, value: '192.0.2.1', type_id: 15 }], nextCursorMark: 'n1' } }
+      : { json: { total: 3, data: [{ id: 3, value: 'c.example', type: { id: 11, name: 'FQDN' } }], nextCursorMark: 'n1' } },
+  );
+  const got = await collect(client.collectionIndicators({ name: 'p', hash: 'h3', raw: {} }));
+  assert.deepEqual(got, [
+    { id: 1, value: 'a.example', typeName: 'FQDN' },
+    { id: 2, value: '192.0.2.1', typeName: 'IP Address' },
+    { id: 3, value: 'c.example', typeName: 'FQDN' },
+  ]);
+  const calls = server.requests.filter((r) => r.path === '/api/indicators/query/hash/h3');
+  assert.equal(calls.length, 2);
+  for (const c of calls) assert.equal(c.query.get('fields'), 'id,value,type_id,type');
+});
+
+test('a ThreatQ that refuses the field list is read as whole records, with one warning, for the rest of the run', async (t) => {
+  const { server, client, lines } = await setup(t, { pageSize: 10 });
+  const full = (id: number) => ({ id, value: `h${id}.example`, type: { id: 11, name: 'FQDN' }, status: { id: 1, name: 'Active' } });
+  for (const hash of ['ha', 'hb']) {
+    server.on(`GET /api/indicators/query/hash/${hash}`, (req) =>
+      req.query.get('fields') !== null ? { status: 400, json: { errors: { fields: ['Unknown field type_id.'] } } } : { json: { total: 2, data: [full(1), full(2)], nextCursorMark: '*' } },
+    );
+  }
+  assert.deepEqual((await collect(client.collectionIndicators({ name: 'A', hash: 'ha', raw: {} }))).map((i) => i.value), ['h1.example', 'h2.example']);
+  assert.deepEqual((await collect(client.collectionIndicators({ name: 'B', hash: 'hb', raw: {} }))).map((i) => i.value), ['h1.example', 'h2.example']);
+  const asked = server.requests.filter((r) => r.path.startsWith('/api/indicators/query/hash/')).map((r) => `${r.path.slice(-2)} ${r.query.get('fields') ?? '-'}`);
+  assert.deepEqual(asked, ['ha id,value,type_id,type', 'ha -', 'hb -']);
+  const warnings = lines.filter((l) => l.includes('threatq.collection.projection'));
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /refused the request.*HTTP 400.*reading 'A' and the other collections as whole records/);
+});
+
+test('a ThreatQ that answers the field list without values is read again as whole records before anything is used', async (t) => {
+  const { server, client, lines } = await setup(t, { pageSize: 10 });
+  server.on('POST /api/indicators/query', (req) => {
+    const body = req.json as { fields?: string[] };
+    // A server that takes `fields` as "id only" would otherwise make every member look value-less.
+    const data = body.fields ? [{ id: 1 }, { id: 2 }] : [{ id: 1, value: 'a.example', type: { name: 'FQDN' } }, { id: 2, value: 'b.example', type: { name: 'FQDN' } }];
+    return { json: { total: 2, data } };
+  });
+  const got = await collect(client.collectionIndicators({ name: 'Q', apiQuery: API_QUERY, raw: {} }, { strategy: 'query' }));
+  assert.deepEqual(got.map((i) => i.value), ['a.example', 'b.example']);
+  assert.match(lines.find((l) => l.includes('threatq.collection.projection')) ?? '', /member 1 without a value/);
+});
+
+test('a member without a value on a later page stops the export instead of being dropped (a drop would remove it from Darktrace)', async (t) => {
+  const { server, client } = await setup(t, { pageSize: 1 });
+  server.on('GET /api/indicators/query/hash/h4', (req) =>
+    req.query.get('cursorMark') === '*'
+      ? { json: { total: 2, data: [{ id: 1, value: 'a.example', type: 'FQDN' }], nextCursorMark: 'n1' } }
+      : { json: { total: 2, data: [{ id: 2, value: null, type: 'FQDN' }], nextCursorMark: 'n2' } },
+  );
+  const err = await rejectsWith(() => collect(client.collectionIndicators({ name: 'Bad', hash: 'h4', raw: {} })), 'E_TQ_COLLECTION_RECORD');
+  assert.equal(err.exitCode, EXIT.unavailable);
+  assert.match(err.message, /member 2 without a value in page 2 of collection 'Bad'; the export stopped before changing anything/);
 });

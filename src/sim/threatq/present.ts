@@ -107,17 +107,13 @@ function contextFields(store: ThreatQStore, kind: ObjectKind, id: number, out: O
   if (include('asset') || include('assets')) out.asset = store.related(kind, id, 'asset').map((r) => assetWire(store, store.asset(r.id) as AssetRecord));
 }
 
-export function indicatorWire(store: ThreatQStore, id: number, shape: Shape = {}): Obj {
+const PROJECTABLE = new Set(['id', 'value', 'class', 'hash', 'type_id', 'status_id', 'score', 'description', 'created_at', 'updated_at', 'touched_at', 'published_at', 'expires_at', 'expires_calculated_at']);
+
+function fullIndicator(store: ThreatQStore, id: number, type: ReturnType<ThreatQStore['indicatorType']>, status: ReturnType<ThreatQStore['status']>): Obj {
   const t = store.indicators;
   const i = id - 1;
-  const type = store.indicatorType(t.typeIds[i] as number);
-  const status = store.status(t.statusIds[i] as number);
-  const w = shape.with ?? new Set<string>();
-  const fields = shape.fields;
-  const star = fields === undefined || fields.length === 0 || fields.includes('*');
-  const wanted = (name: string) => w.has(name) || (fields !== undefined && fields.includes(name));
   const created = formatTqDate(t.createdAt[i] as number);
-  const full: Obj = {
+  return {
     id,
     value: t.values[i],
     class: type?.class ?? 'network',
@@ -133,18 +129,34 @@ export function indicatorWire(store: ThreatQStore, id: number, shape: Shape = {}
     expires_at: null,
     expires_calculated_at: null,
   };
+}
+
+export function indicatorWire(store: ThreatQStore, id: number, shape: Shape = {}): Obj {
+  const t = store.indicators;
+  const i = id - 1;
+  const type = store.indicatorType(t.typeIds[i] as number);
+  const status = store.status(t.statusIds[i] as number);
+  const w = shape.with ?? new Set<string>();
+  const fields = shape.fields;
+  const star = fields === undefined || fields.length === 0 || fields.includes('*');
+  const wanted = (name: string) => w.has(name) || (fields !== undefined && fields.includes(name));
   if (!star) {
     // A projection names fields; threatqsdk's users read `type`/`status` back as plain names.
+    // Only what was asked for is computed: a projected million-row listing must not pay for hashes and dates.
     const out: Obj = { id };
     for (const f of fields) {
       if (f === 'type') out.type = type?.name;
       else if (f === 'status') out.status = status?.name;
       else if (f === 'tags') out.tags = store.indicatorTagIds(id).map((tid) => store.tags[tid - 1]?.name);
-      else if (f in full) out[f] = full[f];
+      else if (f === 'value') out.value = t.values[i];
+      else if (f === 'type_id') out.type_id = type?.id;
+      else if (f === 'status_id') out.status_id = status?.id;
+      else if (f !== 'id' && PROJECTABLE.has(f)) out[f] = fullIndicator(store, id, type, status)[f];
     }
     contextFields(store, 'indicator', id, out, (n) => fields.includes(n));
     return out;
   }
+  const full = fullIndicator(store, id, type, status);
   if (shape.nested || w.has('type')) full.type = { id: type?.id, name: type?.name, class: type?.class };
   if (shape.nested || w.has('status')) full.status = { id: status?.id, name: status?.name, description: status?.description };
   if (shape.nested) full.adversaries = [];
