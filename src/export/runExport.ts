@@ -1,5 +1,5 @@
 import type { PipelineContext, PipelineOutcome } from '../run/pipelineTypes.ts';
-import { ChunkedWriter, createExportTables, dropExportTables } from './exportTables.ts';
+import { buildDesired, buildFeed, ChunkedWriter, createExportTables, dropExportTables } from './exportTables.ts';
 import { ExportPlan, expiryFor, type PlanCounts, type PlannedEntry, type PlanRange, type PushPage } from './exportPlan.ts';
 import { ExportLedgerStore } from './exportLedgerStore.ts';
 import { normaliseIndicator } from './normaliseIndicator.ts';
@@ -16,6 +16,8 @@ export interface ExportOptions {
   batchSize?: number;
   /** Parallel `removeentry` requests (the API removes one entry per call). @default 8 */
   removeConcurrency?: number;
+  /** `addlist` requests in flight at once. @default 2 */
+  pushDepth?: number;
 }
 
 export interface ExportCounts extends PlanCounts {
@@ -54,18 +56,20 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
     for (const name of config.export.collections) searches.push(await threatq.findCollection(name));
 
     // 2. The desired set, normalised, with skips and their reasons.
-    const member = new ChunkedWriter<[string, string]>(sqlite, sqlite.prepare('INSERT OR IGNORE INTO temp.members (value, collection) VALUES (?, ?)'));
+    const member = new ChunkedWriter<[string, string]>(sqlite, sqlite.prepare('INSERT INTO temp.members (value, collection) VALUES (?, ?)'));
     const skipMember = new ChunkedWriter<[string, string, string, string]>(sqlite, sqlite.prepare('INSERT OR IGNORE INTO temp.skip_members (raw_value, reason, type, collection) VALUES (?, ?, ?, ?)'));
     const perCollection: Record<string, number> = {};
     for (const search of searches) {
       let n = 0;
-      for await (const ind of threatq.collectionIndicators(search)) {
+      for await (const page of threatq.collectionPages(search)) {
         if (ctx.signal.aborted) break;
-        n++;
-        const r = normaliseIndicator(ind.typeName, ind.value);
-        if (r.ok) member.push(r.value, search.name);
-        else if (!r.reason.startsWith('indicator type')) skipMember.push(ind.value.slice(0, 1000), r.reason, ind.typeName, search.name);
-        if (n % 5000 === 0) ctx.progress.update(`Export: reading ${search.name}`, n);
+        for (const ind of page) {
+          const r = normaliseIndicator(ind.typeName, ind.value);
+          if (r.ok) member.push(r.value, search.name);
+          else if (!r.reason.startsWith('indicator type')) skipMember.push(ind.value.slice(0, 1000), r.reason, ind.typeName, search.name);
+        }
+        n += page.length;
+        ctx.progress.update(`Export: reading ${search.name}`, n);
       }
       perCollection[search.name] = n;
       logger.info('export.collection', `Read ${n} indicators from collection '${search.name}'`, { collection: search.name, indicators: n });
@@ -73,16 +77,15 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
     member.flush();
     skipMember.flush();
     if (ctx.signal.aborted) return interrupted();
-    sqlite.exec(`INSERT INTO temp.desired (value, collections)
-                 SELECT value, json_group_array(collection) FROM (SELECT value, collection FROM temp.members ORDER BY value, collection) GROUP BY value`);
+    buildDesired(sqlite);
     sqlite.exec(`INSERT INTO temp.skips (raw_value, reason, type, collections)
                  SELECT raw_value, reason, min(type), json_group_array(collection)
                  FROM (SELECT raw_value, reason, type, collection FROM temp.skip_members ORDER BY raw_value, reason, collection) GROUP BY raw_value, reason`);
-    sqlite.exec('DELETE FROM temp.skip_members; DELETE FROM temp.members');
+    sqlite.exec('DELETE FROM temp.skip_members');
 
     // 3. What Darktrace holds under our source (entries deleted by hand or lapsed are missing here),
     //    streamed into the feed table as it arrives.
-    const feedWriter = new ChunkedWriter<[string, number | null]>(sqlite, sqlite.prepare('INSERT OR REPLACE INTO temp.feed (value, expires_at) VALUES (?, ?)'));
+    const feedWriter = new ChunkedWriter<[string, number | null]>(sqlite, sqlite.prepare('INSERT INTO temp.feed_in (value, expires_at) VALUES (?, ?)'));
     const feed = await darktrace.readIntelFeedDetails(
       { source },
       {
@@ -91,11 +94,12 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
         },
         restart: () => {
           feedWriter.discard();
-          sqlite.exec('DELETE FROM temp.feed');
+          sqlite.exec('DELETE FROM temp.feed_in');
         },
       },
     );
     feedWriter.flush();
+    buildFeed(sqlite);
     if (feed.rejects) logger.warn('export.feed_rejects', `${feed.rejects} intel-feed entries of source '${source}' could not be read and are left alone`);
 
     const now = clock.now();
@@ -155,14 +159,17 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
       } else unrecorded.push({ range: page.range, entries: page.values.length });
     };
 
+    // Two batches in flight: Darktrace takes in one while the connector records the previous
+    // one and reads the next from SQLite, instead of each side waiting for the other.
+    const depth = o.pushDepth ?? 2;
+    const stop = () => ctx.signal.aborted;
     if (!o.differential) {
       // -d: the whole desired set, nothing removed, the ledger left exactly as it was.
-      for (const batch of plan.all()) {
-        if (ctx.signal.aborted) break;
+      await pipelined(plan.all(), depth, stop, async (batch) => {
         await darktrace.addIntelFeedEntries({ source, entries: batch.map((e) => e.value), description: EXPORT_DESCRIPTION, expiresAt });
         counts.pushed += batch.length;
         ctx.progress.update('Export (-d): pushing', counts.pushed, planned.desired);
-      }
+      });
     } else {
       ledger.recordSkips(ctx.runId, now);
       counts.adopted = ledger.adoptPresent(ctx.runId, now);
@@ -170,25 +177,23 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
       const total = planned.add + planned.restore + planned.refresh + planned.remove;
       let done = 0;
       try {
-        for (const page of plan.pushPages('adds')) {
-          if (ctx.signal.aborted) break;
+        await pipelined(plan.pushPages('adds'), depth, stop, async (page) => {
           await push(page);
           counts.restored += page.restores;
           counts.added += page.values.length - page.restores;
           done += page.values.length;
           ctx.progress.update('Export: adding', done, total);
           record(false);
-        }
-        for (const page of plan.pushPages('refreshes')) {
-          if (ctx.signal.aborted) break;
+        });
+        await pipelined(plan.pushPages('refreshes'), depth, stop, async (page) => {
           await push(page);
           counts.refreshed += page.values.length;
           done += page.values.length;
           ctx.progress.update('Export: refreshing expiry', done, total);
           record(false);
-        }
+        });
       } finally {
-        // Also when a batch failed: what Darktrace accepted before it is recorded.
+        // Also when a batch failed: what Darktrace accepted before it (or beside it) is recorded.
         record(true);
       }
       // Removals: one entry per request (the API has no list form); only under our own source.
@@ -228,6 +233,28 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
   function interrupted(counts?: ExportCounts): PipelineOutcome {
     return { counts: { ...(counts ?? {}), interrupted: true }, partial: true, summary: 'Export: interrupted; the next run continues where this one stopped' };
   }
+}
+
+/**
+ * `fn` on each item in order, up to `depth` at once. After a failure (or once `stop()` says
+ * so) nothing new starts; those already started are waited for, so what they achieved is
+ * counted, and then the first failure is thrown.
+ */
+async function pipelined<T>(items: Iterable<T>, depth: number, stop: () => boolean, fn: (item: T) => Promise<void>): Promise<void> {
+  const inflight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  for (const item of items) {
+    if (failure !== undefined || stop()) break;
+    const started: Promise<void> = fn(item)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inflight.delete(started));
+    inflight.add(started);
+    if (inflight.size >= depth) await Promise.race(inflight);
+  }
+  await Promise.all(inflight);
+  if (failure !== undefined) throw failure.error;
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
