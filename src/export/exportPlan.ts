@@ -70,20 +70,26 @@ export class ExportPlan {
     private readonly pageSize = 1000,
   ) {}
 
+  /** Two passes (wanted entries, then Darktrace's), whatever the sizes. */
   counts(): PlanCounts {
-    const one = (sql: string, ...p: unknown[]) => (this.sqlite.prepare(sql).get(...p) as { n: number }).n;
-    const adds = one(`SELECT count(*) AS n FROM temp.desired d WHERE NOT EXISTS (SELECT 1 FROM temp.feed f WHERE f.value = d.value)`);
-    const restore = one(
-      `SELECT count(*) AS n FROM temp.desired d JOIN export_ledger l ON l.value = d.value AND l.state = 'present' WHERE NOT EXISTS (SELECT 1 FROM temp.feed f WHERE f.value = d.value)`,
-    );
-    const refresh = one(`SELECT count(*) AS n ${this.#refreshFrom()}`, this.#refreshParams());
+    const due = refreshBefore(this.settings) === undefined ? 'f.expires_at IS NOT NULL' : '(f.expires_at IS NULL OR f.expires_at < @cut)';
+    const wanted = this.sqlite
+      .prepare(
+        `SELECT count(*) AS desired,
+                coalesce(sum(f.value IS NULL), 0) AS adds,
+                coalesce(sum(CASE WHEN f.value IS NULL THEN EXISTS (SELECT 1 FROM export_ledger l WHERE l.value = d.value AND l.state = 'present') ELSE 0 END), 0) AS restore,
+                coalesce(sum(f.value IS NOT NULL AND ${due}), 0) AS refresh
+         FROM temp.desired d LEFT JOIN temp.feed f ON f.value = d.value`,
+      )
+      .get(this.#refreshParams()) as { desired: number; adds: number; restore: number; refresh: number };
+    const one = (sql: string) => (this.sqlite.prepare(sql).get() as { n: number }).n;
     return {
-      desired: one('SELECT count(*) AS n FROM temp.desired'),
-      add: adds - restore,
-      restore,
-      refresh,
+      desired: wanted.desired,
+      add: wanted.adds - wanted.restore,
+      restore: wanted.restore,
+      refresh: wanted.refresh,
       remove: one(`SELECT count(*) AS n FROM temp.feed f WHERE NOT EXISTS (SELECT 1 FROM temp.desired d WHERE d.value = f.value)`),
-      unchanged: one(`SELECT count(*) AS n FROM temp.desired d JOIN temp.feed f ON f.value = d.value`) - refresh,
+      unchanged: wanted.desired - wanted.adds - wanted.refresh,
       skipped: one('SELECT count(*) AS n FROM temp.skips'),
     };
   }

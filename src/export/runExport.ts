@@ -1,8 +1,10 @@
 import type { PipelineContext, PipelineOutcome } from '../run/pipelineTypes.ts';
+import type { SavedSearch } from '../threatq/types.ts';
 import { buildDesired, buildFeed, ChunkedWriter, createExportTables, dropExportTables } from './exportTables.ts';
 import { ExportPlan, expiryFor, type PlanCounts, type PlannedEntry, type PlanRange, type PushPage } from './exportPlan.ts';
 import { ExportLedgerStore } from './exportLedgerStore.ts';
 import { normaliseIndicator } from './normaliseIndicator.ts';
+import { pipelined } from './pipelined.ts';
 import { renderPlan } from './renderPlan.ts';
 
 export interface ExportOptions {
@@ -52,28 +54,43 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
   createExportTables(sqlite);
   try {
     // 1. Collections by exact name (an unknown one fails here, before anything is written).
-    const searches = [];
+    const searches: SavedSearch[] = [];
     for (const name of config.export.collections) searches.push(await threatq.findCollection(name));
 
     // 2. The desired set, normalised, with skips and their reasons.
     const member = new ChunkedWriter<[string, string]>(sqlite, sqlite.prepare('INSERT INTO temp.members (value, collection) VALUES (?, ?)'));
     const skipMember = new ChunkedWriter<[string, string, string, string]>(sqlite, sqlite.prepare('INSERT OR IGNORE INTO temp.skip_members (raw_value, reason, type, collection) VALUES (?, ?, ?, ?)'));
+    // The collections are read side by side: a cursor walk is a chain of round trips, and with
+    // three chains ThreatQ always has a page to assemble while the connector files the others.
     const perCollection: Record<string, number> = {};
-    for (const search of searches) {
-      let n = 0;
-      for await (const page of threatq.collectionPages(search)) {
-        if (ctx.signal.aborted) break;
-        for (const ind of page) {
-          const r = normaliseIndicator(ind.typeName, ind.value);
-          if (r.ok) member.push(r.value, search.name);
-          else if (!r.reason.startsWith('indicator type')) skipMember.push(ind.value.slice(0, 1000), r.reason, ind.typeName, search.name);
+    for (const search of searches) perCollection[search.name] = 0;
+    let read = 0;
+    let failed = false;
+    const readOne = async (search: SavedSearch) => {
+      try {
+        for await (const page of threatq.collectionPages(search)) {
+          if (ctx.signal.aborted || failed) break;
+          for (const ind of page) {
+            const r = normaliseIndicator(ind.typeName, ind.value);
+            if (r.ok) member.push(r.value, search.name);
+            else if (!r.reason.startsWith('indicator type')) skipMember.push(ind.value.slice(0, 1000), r.reason, ind.typeName, search.name);
+          }
+          perCollection[search.name] = (perCollection[search.name] ?? 0) + page.length;
+          read += page.length;
+          ctx.progress.update('Export: reading collections', read);
         }
-        n += page.length;
-        ctx.progress.update(`Export: reading ${search.name}`, n);
+      } catch (error) {
+        failed = true;
+        throw error;
       }
-      perCollection[search.name] = n;
+      if (failed || ctx.signal.aborted) return;
+      const n = perCollection[search.name] ?? 0;
       logger.info('export.collection', `Read ${n} indicators from collection '${search.name}'`, { collection: search.name, indicators: n });
-    }
+    };
+    // Every reader has stopped before the first failure is thrown: none may write after the tables are gone.
+    const settled = await Promise.allSettled(searches.map(readOne));
+    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
     member.flush();
     skipMember.flush();
     if (ctx.signal.aborted) return interrupted();
@@ -233,28 +250,6 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
   function interrupted(counts?: ExportCounts): PipelineOutcome {
     return { counts: { ...(counts ?? {}), interrupted: true }, partial: true, summary: 'Export: interrupted; the next run continues where this one stopped' };
   }
-}
-
-/**
- * `fn` on each item in order, up to `depth` at once. After a failure (or once `stop()` says
- * so) nothing new starts; those already started are waited for, so what they achieved is
- * counted, and then the first failure is thrown.
- */
-async function pipelined<T>(items: Iterable<T>, depth: number, stop: () => boolean, fn: (item: T) => Promise<void>): Promise<void> {
-  const inflight = new Set<Promise<void>>();
-  let failure: { error: unknown } | undefined;
-  for (const item of items) {
-    if (failure !== undefined || stop()) break;
-    const started: Promise<void> = fn(item)
-      .catch((error: unknown) => {
-        failure ??= { error };
-      })
-      .finally(() => inflight.delete(started));
-    inflight.add(started);
-    if (inflight.size >= depth) await Promise.race(inflight);
-  }
-  await Promise.all(inflight);
-  if (failure !== undefined) throw failure.error;
 }
 
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

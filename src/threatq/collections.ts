@@ -115,8 +115,10 @@ async function firstPage(api: ThreatQApi, projection: ProjectionState, fetch: (f
     if (!(ConnectorError.is(error) && error.code === TQ_ERROR.request && error.exitCode === EXIT.internal)) throw error;
     why = `it refused the request (${error.message})`;
   }
+  // Collections read side by side may all learn it at once; one warning says it.
+  const first = projection.fields;
   projection.fields = false;
-  api.logger.warn('threatq.collection.projection', `ThreatQ did not take the field list of a collection query (${why}); reading '${collection}' and the other collections as whole records, which is slower`, {
+  if (first) api.logger.warn('threatq.collection.projection', `ThreatQ did not take the field list of a collection query (${why}); reading '${collection}' and the other collections as whole records, which is slower`, {
     collection,
   });
   return fetch(false);
