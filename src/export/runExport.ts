@@ -194,7 +194,9 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
       const total = planned.add + planned.restore + planned.refresh + planned.remove;
       let done = 0;
       try {
-        await pipelined(plan.pushPages('adds'), depth, stop, async (page) => {
+        // An empty list costs a scan of every wanted entry to find out; the counts already know.
+        const none: PushPage[] = [];
+        await pipelined(planned.add + planned.restore > 0 ? plan.pushPages('adds') : none, depth, stop, async (page) => {
           await push(page);
           counts.restored += page.restores;
           counts.added += page.values.length - page.restores;
@@ -202,7 +204,7 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
           ctx.progress.update('Export: adding', done, total);
           record(false);
         });
-        await pipelined(plan.pushPages('refreshes'), depth, stop, async (page) => {
+        await pipelined(planned.refresh > 0 ? plan.pushPages('refreshes') : none, depth, stop, async (page) => {
           await push(page);
           counts.refreshed += page.values.length;
           done += page.values.length;
