@@ -65,6 +65,8 @@ interface Scenario {
 
 interface Measured {
   run: ConnectorRun;
+  /** Time the simulators spent on the connector's requests (arrival to last byte), summed. */
+  simMs: { darktrace: number; threatq: number };
   requests: NonNullable<BenchRow['requests']>;
   ceiling: ExportCeilingResult;
   exported: number;
@@ -117,11 +119,11 @@ export const exportBench: Bench = async (options: BenchOptions): Promise<BenchRo
         requests: m.requests,
         ceilingMs: Math.round(m.ceiling.ms),
         target: s.target,
-        notes: `ratio to ceiling ${(m.run.ms / m.ceiling.ms).toFixed(2)}x; ${m.exported.toLocaleString('en')} entries written; ceiling requests TQ ${m.ceiling.requests.threatq}, DT ${m.ceiling.requests.darktrace}; ${lastLine(m.run.stdout)}`,
+        notes: `ratio to ceiling ${(m.run.ms / m.ceiling.ms).toFixed(2)}x; simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s; ${m.exported.toLocaleString('en')} entries written; ceiling requests TQ ${m.ceiling.requests.threatq}, DT ${m.ceiling.requests.darktrace}; ${lastLine(m.run.stdout)}`,
       };
       if (met !== undefined) row.met = met;
       rows.push(row);
-      options.log(`export: ${s.label}: ${(m.run.ms / 1000).toFixed(2)} s (ceiling ${(m.ceiling.ms / 1000).toFixed(2)} s, ${(m.run.ms / m.ceiling.ms).toFixed(2)}x), peak RSS ${m.run.peakRssMiB.toFixed(1)} MiB, requests TQ ${m.requests.threatq} DT ${m.requests.darktrace} (${m.requests.writesToDarktrace} writes)`);
+      options.log(`export: ${s.label}: ${(m.run.ms / 1000).toFixed(2)} s (ceiling ${(m.ceiling.ms / 1000).toFixed(2)} s, ${(m.run.ms / m.ceiling.ms).toFixed(2)}x), peak RSS ${m.run.peakRssMiB.toFixed(1)} MiB, requests TQ ${m.requests.threatq} DT ${m.requests.darktrace} (${m.requests.writesToDarktrace} writes); simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s`);
     }
     return rows;
   } finally {
@@ -136,6 +138,7 @@ async function measure(sims: Sims, env: Record<string, string>, dir: string, s: 
   if (run.code !== 0) throw new Error(`export bench: '${s.label}' exited ${run.code}: ${run.stderr.slice(-2000)}`);
   const dt = sims.darktrace.requests.slice(from.dt);
   const tq = sims.threatq.requests.slice(from.tq);
+  const simMs = { darktrace: dt.reduce((a, r) => a + r.ms, 0), threatq: tq.reduce((a, r) => a + r.ms, 0) };
   const requests = {
     darktrace: dt.length,
     threatq: tq.length,
@@ -160,13 +163,14 @@ async function measure(sims: Sims, env: Record<string, string>, dir: string, s: 
     adds,
     expiresAt,
     batchSize: BATCH,
+    pushDepth: 2,
     removes,
     removeConcurrency: 8,
   });
   if (ceiling.requests.threatq !== requests.threatq || ceiling.requests.darktrace !== requests.darktrace) {
     process.stderr.write(`export bench: '${s.label}': the ceiling sent TQ ${ceiling.requests.threatq} / DT ${ceiling.requests.darktrace} requests, the connector TQ ${requests.threatq} / DT ${requests.darktrace}\n`);
   }
-  return { run, requests, ceiling, exported: adds.length + removes.length };
+  return { run, simMs, requests, ceiling, exported: adds.length + removes.length };
 }
 
 /** 1% churn: 0.5% of each collection leaves, as many new indicators join. */

@@ -18,6 +18,8 @@ export interface ExportCeilingPlan {
   /** Epoch ms sent as `expiry` with every add; null sends none. */
   expiresAt: number | null;
   batchSize: number;
+  /** `addlist` requests in flight at once. */
+  pushDepth: number;
   /** Entries removed one per request, `removeConcurrency` at a time. */
   removes: string[];
   removeConcurrency: number;
@@ -77,11 +79,19 @@ export async function runExportCeiling(plan: ExportCeilingPlan): Promise<ExportC
       return undefined;
     };
     await dtCall('GET', '/intelfeed', `fulldetails=true&source=${encodeURIComponent(dt.source)}`);
-    for (let i = 0; i < plan.adds.length; i += plan.batchSize) {
-      const json: Record<string, unknown> = { addlist: plan.adds.slice(i, i + plan.batchSize).join(','), source: dt.source, description: dt.description };
-      if (plan.expiresAt !== null) json.expiry = formatIntelFeedExpiry(plan.expiresAt);
-      await dtCall('POST', '/intelfeed', '', JSON.stringify(json));
-    }
+    // Two batches in flight, as the connector sends them.
+    const batches: string[][] = [];
+    for (let i = 0; i < plan.adds.length; i += plan.batchSize) batches.push(plan.adds.slice(i, i + plan.batchSize));
+    let nextBatch = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(plan.pushDepth, batches.length) }, async () => {
+        while (nextBatch < batches.length) {
+          const json: Record<string, unknown> = { addlist: (batches[nextBatch++] as string[]).join(','), source: dt.source, description: dt.description };
+          if (plan.expiresAt !== null) json.expiry = formatIntelFeedExpiry(plan.expiresAt);
+          await dtCall('POST', '/intelfeed', '', JSON.stringify(json));
+        }
+      }),
+    );
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.min(plan.removeConcurrency, plan.removes.length) }, async () => {
