@@ -1,4 +1,5 @@
 import { ConnectorError, EXIT, UsageError } from '../errors.ts';
+import { printableLines } from '../log/printable.ts';
 import { Redactor } from '../log/redactor.ts';
 import { parseCli, type ParsedCommand } from './cli.ts';
 import type { CliIo } from './io.ts';
@@ -77,14 +78,15 @@ async function dispatch(cmd: ParsedCommand, io: CliIo, redactor: Redactor): Prom
 function reportError(error: unknown, io: CliIo, redactor: Redactor, argv: readonly string[]): number {
   const verbose = argv.some((a) => /^(-v3|--verbosity=3)$/.test(a)) || argv.join(' ').includes('-v 3');
   if (ConnectorError.is(error)) {
-    io.stderr.write(`Error: ${redactor.text(error.message)}\n`);
-    if (error.hint) io.stderr.write(`  ${redactor.text(error.hint)}\n`);
-    if (verbose && error.cause instanceof Error) io.stderr.write(`  Cause: ${redactor.text(error.cause.message)}\n`);
+    // Messages quote values from the servers and the configuration: no escape sequence reaches the terminal.
+    io.stderr.write(`Error: ${printableLines(redactor.text(error.message))}\n`);
+    if (error.hint) io.stderr.write(`  ${printableLines(redactor.text(error.hint))}\n`);
+    if (verbose && error.cause instanceof Error) io.stderr.write(`  Cause: ${printableLines(redactor.text(error.cause.message))}\n`);
     return error.exitCode;
   }
   const e = error instanceof Error ? error : new Error(String(error));
-  io.stderr.write(`Internal error (this is a bug in tq-conn-darktrace): ${redactor.text(e.message)}\n`);
+  io.stderr.write(`Internal error (this is a bug in tq-conn-darktrace): ${printableLines(redactor.text(e.message))}\n`);
   io.stderr.write('  Please report it with the log file; nothing was left half-written: the next run continues safely\n');
-  if (verbose && e.stack) io.stderr.write(redactor.text(e.stack) + '\n');
+  if (verbose && e.stack) io.stderr.write(printableLines(redactor.text(e.stack)) + '\n');
   return EXIT.internal;
 }

@@ -116,7 +116,7 @@ export class ThreatQApi {
     }
     const details = () => {
       const msgs = parsed ? errorMessages(json) : [];
-      const d = msgs.length > 0 ? scrub(msgs.join('; ')).slice(0, 300) : bodyExcerpt(res.body, scrub);
+      const d = msgs.length > 0 ? scrub(msgs.join('; ').replace(/\s+/g, ' ')).slice(0, 300) : bodyExcerpt(res.body, scrub);
       return d === '' ? '' : `: ${d}`;
     };
     if (res.status >= 500) {

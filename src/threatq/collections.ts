@@ -1,4 +1,5 @@
 import { ConnectorError, EXIT } from '../errors.ts';
+import { printable } from '../log/printable.ts';
 import { asList, type ApiAnswer, type ThreatQApi } from './api.ts';
 import { TQ_ERROR, tqError } from './errors.ts';
 import type { Lookups } from './lookups.ts';
@@ -27,10 +28,11 @@ export async function findSavedSearch(api: ThreatQApi, name: string): Promise<Sa
   const close = all.find((s) => s.name.trim().toLowerCase() === name.trim().toLowerCase());
   throw tqError(
     TQ_ERROR.collectionUnknown,
-    `ThreatQ has no Threat Library collection named '${name}'; collections that exist: ${names.length === 0 ? '(none)' : names.map((n) => `'${n}'`).join(', ')}`,
+    // Names come from ThreatQ: one with a line break must not print a line of its own.
+    `ThreatQ has no Threat Library collection named '${printable(name)}'; collections that exist: ${names.length === 0 ? '(none)' : names.map((n) => `'${printable(n)}'`).join(', ')}`,
     EXIT.usage,
     close
-      ? `Names must match exactly: did you mean '${close.name}'?`
+      ? `Names must match exactly: did you mean '${printable(close.name)}'?`
       : 'Give collection names exactly as ThreatQ shows them (case and spaces count), separated by commas',
   );
 }

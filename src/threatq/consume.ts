@@ -103,7 +103,7 @@ function matchBatch<T>(spec: ConsumeSpec<T>, batch: T[], records: Obj[]): BulkIt
         ok: false,
         error: tqError(
           TQ_ERROR.api,
-          `ThreatQ's answer to /api/${spec.collection}/consume does not include ${spec.label(item)}${stray.length > 0 ? ` (errors in the answer: ${stray.join('; ').slice(0, 300)})` : ''}`,
+          `ThreatQ's answer to /api/${spec.collection}/consume does not include ${spec.label(item)}${stray.length > 0 ? ` (errors in the answer: ${stray.join('; ').replace(/\s+/g, ' ').slice(0, 300)})` : ''}`,
           EXIT.internal,
         ),
       },

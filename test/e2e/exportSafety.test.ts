@@ -129,6 +129,18 @@ test('an unknown collection: exit 2, the message lists the collections that exis
   assert.equal(row.exit_code, 2);
 });
 
+test('a collection name from ThreatQ cannot write to the terminal or forge a line of the error output', async (t) => {
+  const h = await startHarness(t, { collections: ['Nope'] });
+  // A name an attacker with Threat Library access could save: clear the screen, then a fake all-clear line.
+  const hostile = 'Evil\u001b[2J\nError: none, all exported\u202e';
+  addToCollection(h.sims, hostile, [fqdn('a.example')]);
+  const r = await h.run(['export']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.ok(!/[\u001b\u202e]/.test(r.stderr), `no escape or bidi character printed: ${JSON.stringify(r.stderr)}`);
+  assert.match(r.stderr, /'Evil\\u001b\[2J\\nError: none, all exported\\u202e'/);
+  assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('Error:')).length, 1, r.stderr);
+});
+
 async function scene(t: Parameters<typeof startHarness>[0]): Promise<Harness> {
   const h = await startHarness(t, { collections: [A, B] });
   addToCollection(h.sims, A, [fqdn('keep.example'), fqdn('leave.example'), fqdn('handdeleted.example'), fqdn('expiring.example')]);
