@@ -144,6 +144,14 @@ test('the log on a full device and --report on a full disk: the work is done and
   const report = path.join(reports.dir, 'report.json');
   const r = await run(h, f, [...KILL_ARGS, '-ll', logs, '-v', '3', '--report', report], undefined, reports);
   assertClearIoError(r, report, reports.mode === 'tmpfs' ? full(reports) : /permission denied/);
+  // History tells the same story as the exit code: the work was done, the report was not written.
+  const db = openStateDb({ path: stateDbPath(f.dir, 'tq-conn-darktrace'), readonly: true });
+  try {
+    const last = db.sqlite.prepare('SELECT status, exit_code AS exitCode, error_code AS errorCode FROM runs ORDER BY id DESC LIMIT 1').get();
+    assert.deepEqual({ ...(last as object) }, { status: 'partial', exitCode: 6, errorCode: 'E_REPORT_WRITE' });
+  } finally {
+    db.close();
+  }
   assert.equal(r.stderr.match(/Warning: cannot write the log file '.*tq-conn-darktrace\.log' \(the disk is full\); logging to the console/g)?.length, 1, r.stderr);
   assert.match(r.stderr, /DEBUG|debug/, 'the log lines went on, to the console');
   assertExactlyOnce(harnessIn(h, f.dir), alertsIn(h.sims));

@@ -149,6 +149,24 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
   let status: RunStatus = interrupted ? 'interrupted' : startFailed || failures.length === pipelines.length ? 'failed' : failures.length || partial ? 'partial' : 'success';
   let exitCode: ExitCode = interrupted ? EXIT.interrupted : failures[0]?.exitCode ?? (partial ? EXIT.partial : EXIT.ok);
   const endedAt = io.clock.now();
+  const reportOf = () => ({ runId: runId || null, command: cmd.command, status, exitCode, startedAt, endedAt, dryRun, version: VERSION, counts, error: failures[0] ? { code: failures[0].code, message: redactor.text(failures[0].message) } : null });
+  // The report is written before the run is recorded, so a report that cannot be written is part
+  // of the record (exit code and error) rather than a success in history and exit 6 in cron.
+  let reported = false;
+  if (report) {
+    try {
+      writeReport(report, reportOf(), redactor);
+      reported = true;
+    } catch (error) {
+      const e = asConnectorError(error, state.path);
+      if (!failures.length) {
+        status = status === 'success' ? 'partial' : status;
+        exitCode = e.exitCode;
+      }
+      failures.push(e);
+      logger.error('run.report_failed', e.message, { code: e.code });
+    }
+  }
   try {
     if (runId) {
       recorder.finish(runId, { status, exitCode, endedAt, counts, errorCode: failures[0]?.code, errorMessage: failures[0]?.message });
@@ -168,12 +186,19 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
       exitCode = e.exitCode;
     }
     logger.error('run.record_failed', e.message, { code: e.code });
+    if (reported) {
+      try {
+        // The report said how the run ended; now it ended otherwise.
+        writeReport(report as string, reportOf(), redactor);
+      } catch {
+        // The disk that refused the record may refuse this too; the exit code says it.
+      }
+    }
   } finally {
     releaseQuietly(lock);
     state.close();
   }
   for (const line of summaries) io.stdout.write(line + '\n');
-  if (report) writeReport(report, { runId: runId || null, command: cmd.command, status, exitCode, startedAt, endedAt, dryRun, version: VERSION, counts, error: failures[0] ? { code: failures[0].code, message: redactor.text(failures[0].message) } : null }, redactor);
   if (failures.length) {
     // Every failure has been logged; the first one decides the exit code and is printed by the entry point.
     throw failures[0];
