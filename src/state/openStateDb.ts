@@ -60,6 +60,11 @@ export function openStateDb(options: OpenStateDbOptions): StateDb {
       sqlite.pragma('synchronous = FULL');
     }
     sqlite.pragma('foreign_keys = ON');
+    // 4 MiB of page cache per schema instead of 16: the working sets are read and written in key
+    // order, so a bigger cache buys no speed (measured on the 1M export and the 55k ingest), and
+    // the ingest's peak memory drops by about 25 MB, which keeps it well under 256 MB.
+    sqlite.pragma('cache_size = -4096');
+    sqlite.pragma('temp.cache_size = -4096');
     const migrated = options.readonly ? 0 : applyMigrations(sqlite, migrations);
     const migrationCount = appliedMigrationCount(sqlite);
     if (options.readonly && migrationCount < migrations.length) {
