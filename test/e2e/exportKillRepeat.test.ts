@@ -29,7 +29,9 @@ for (const series of SERIES) {
     assert.equal(first.code, 0, first.stderr);
     changeMembership(h);
     for (const point of series) {
-      const outcome = await exportKilledAt(h, point);
+      // One batch in flight: with two, the batch beside the held one may land too, the resumed
+      // run has less left to do and the next kill point may never come (the run ends first).
+      const outcome = await exportKilledAt(h, point, { TQDT_EXPORT_PUSH_DEPTH: '1' });
       assert.ok(outcome.killed, `${label(point)} was reached (exit ${outcome.exitCode}): ${outcome.stderr}`);
     }
     await assertRerunConverges(h, CHANGED_DESIRED, spy, series.map(label).join(' → '));

@@ -123,7 +123,7 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
     for (const pipeline of pipelines) {
       if (abort.signal.aborted) break;
       try {
-        const outcome = await runPipeline(pipeline, context, { noDifferential: g.noDifferential, historicalDays: g.historical, dryRun, out: (t) => io.stdout.write(t), format: String(cmd.args['plan-format'] ?? 'text'), batchSize: hiddenInt(io.env, 'TQDT_EXPORT_BATCH_SIZE'), ingestBatchSize: hiddenInt(io.env, 'TQDT_INGEST_BATCH_SIZE') });
+        const outcome = await runPipeline(pipeline, context, { noDifferential: g.noDifferential, historicalDays: g.historical, dryRun, out: (t) => io.stdout.write(t), format: String(cmd.args['plan-format'] ?? 'text'), batchSize: hiddenInt(io.env, 'TQDT_EXPORT_BATCH_SIZE'), pushDepth: hiddenInt(io.env, 'TQDT_EXPORT_PUSH_DEPTH'), ingestBatchSize: hiddenInt(io.env, 'TQDT_INGEST_BATCH_SIZE') });
         counts[pipeline] = outcome.counts;
         partial ||= outcome.partial;
         summaries.push(outcome.summary);
@@ -209,20 +209,21 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
 async function runPipeline(
   name: PipelineName,
   ctx: PipelineContext,
-  o: { noDifferential: boolean; historicalDays: number | undefined; dryRun: boolean; out: (t: string) => void; format: string; batchSize: number | undefined; ingestBatchSize: number | undefined },
+  o: { noDifferential: boolean; historicalDays: number | undefined; dryRun: boolean; out: (t: string) => void; format: string; batchSize: number | undefined; pushDepth: number | undefined; ingestBatchSize: number | undefined },
 ): Promise<PipelineOutcome> {
   if (name === 'ingest') {
     const { runIngest } = await import('../../ingest/runIngest.ts');
     return runIngest(ctx, { historicalDays: o.historicalDays, ...(o.ingestBatchSize ? { batchSize: o.ingestBatchSize } : {}) });
   }
   const { runExport } = await import('../../export/runExport.ts');
-  return runExport(ctx, { differential: !o.noDifferential, dryRun: o.dryRun, out: o.out, planFormat: o.format === 'json' ? 'json' : 'text', ...(o.batchSize ? { batchSize: o.batchSize } : {}) });
+  return runExport(ctx, { differential: !o.noDifferential, dryRun: o.dryRun, out: o.out, planFormat: o.format === 'json' ? 'json' : 'text', ...(o.batchSize ? { batchSize: o.batchSize } : {}), ...(o.pushDepth ? { pushDepth: Math.min(o.pushDepth, 8) } : {}) });
 }
 
 /**
  * Hidden (undocumented) overrides for tests and benchmarks: `TQDT_EXPORT_BATCH_SIZE`, entries
- * per `addlist` request, and `TQDT_INGEST_BATCH_SIZE`, items per ThreatQ consume call; a whole
- * number from 1 to 100000, anything else keeps the default.
+ * per `addlist` request, `TQDT_EXPORT_PUSH_DEPTH`, `addlist` requests in flight (at most 8; a
+ * kill test that counts requests uses 1), and `TQDT_INGEST_BATCH_SIZE`, items per ThreatQ consume
+ * call; a whole number from 1 to 100000, anything else keeps the default.
  */
 function hiddenInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
