@@ -185,3 +185,20 @@ test('one AI Analyst event by id (uuid=), and none when the answer lacks it', as
   body = '[]';
   assert.equal(await client.aiAnalystEvent('bc64f242-ce29-4f35-bc94-230991116564'), undefined);
 });
+
+test('invalid UTF-8 in an answer becomes U+FFFD in that field; the records around it are intact', async (t) => {
+  // The fixture's model name, wherever it appears, with a stray 0xFF and a cut-off two-byte sequence in it.
+  const text = fixtureText('modelbreaches.xsoar-fetch-list.json');
+  const name = 'Compromise::Watched Domain';
+  const parts = text.split(JSON.stringify(name));
+  assert.ok(parts.length > 1, 'test setup: the fixture names the model');
+  const broken = Buffer.concat([Buffer.from('"Compromise'), Buffer.from([0xff]), Buffer.from('Watched '), Buffer.from([0xc3]), Buffer.from('Domain"')]);
+  const body = Buffer.concat(parts.flatMap((p, i) => (i === 0 ? [Buffer.from(p)] : [broken, Buffer.from(p)])));
+  const dt = await startDtServer(t, { route: () => ({ body }) });
+  const { client } = makeClient(t, dt.origin);
+  const result = await client.modelBreaches({ startMs: 1700000000000, endMs: 1700003600000 });
+  assert.deepEqual(result.records.map((b) => b.pbid), [30960, 30953]);
+  assert.equal(result.rejects.length, 0);
+  const names = result.records.map((b) => b.model.name);
+  assert.ok(names.includes('Compromise\uFFFDWatched \uFFFDDomain'), JSON.stringify(names));
+});

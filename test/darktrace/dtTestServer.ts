@@ -19,7 +19,7 @@ export interface SeenRequest {
 export interface Reply {
   status?: number;
   headers?: Record<string, string>;
-  /** A string is sent as is; anything else as JSON. */
+  /** A string or Buffer is sent as is (a Buffer byte for byte, invalid UTF-8 included); anything else as JSON. */
   body?: unknown;
 }
 
@@ -57,7 +57,7 @@ export async function startDtServer(t: TestContext, options: DtServerOptions): P
       const segment = path.split('/')[1] ?? '';
       const send = (reply: Reply) => {
         const status = reply.status ?? 200;
-        const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+        const text = reply.body === undefined ? '' : typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body);
         res.writeHead(status, { date: new Date(now()).toUTCString(), 'content-type': 'application/json', ...reply.headers });
         res.end(text);
       };

@@ -197,3 +197,15 @@ test('a member without a value on a later page stops the export instead of being
   assert.equal(err.exitCode, EXIT.unavailable);
   assert.match(err.message, /member 2 without a value in page 2 of collection 'Bad'; the export stopped before changing anything/);
 });
+
+test('invalid UTF-8 in a collection page becomes U+FFFD in that value; the page and the rest of the read go on', async (t) => {
+  const { server, client } = await setup(t, { pageSize: 10 });
+  const page = Buffer.concat([
+    Buffer.from('{"total":2,"nextCursorMark":"*","data":[{"id":1,"value":"ok.example","type":"FQDN"},{"id":2,"value":"bad'),
+    Buffer.from([0xfe, 0xe2, 0x82]),
+    Buffer.from('.example","type":"FQDN"}]}'),
+  ]);
+  server.on('GET /api/indicators/query/hash/h5', () => ({ bytes: page }));
+  const got = await collect(client.collectionIndicators({ name: 'U', hash: 'h5', raw: {} }));
+  assert.deepEqual(got.map((i) => i.value), ['ok.example', 'bad\uFFFD\uFFFD.example']);
+});

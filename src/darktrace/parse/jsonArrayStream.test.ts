@@ -110,3 +110,18 @@ test('an element that never closes is refused past the size limit instead of bei
   p.push(Buffer.from('[{"name":"'));
   assert.throws(() => p.push(Buffer.alloc(2048, 0x61)), (err: unknown) => err instanceof JsonArrayStreamError && err.problem === 'invalid');
 });
+
+test('invalid UTF-8 inside a string, cut anywhere, decodes as U+FFFD exactly as a whole-body decode does', () => {
+  const bytes = Buffer.concat([
+    Buffer.from('[{"name":"a'),
+    Buffer.from([0xff]),
+    Buffer.from('.example","description":"'),
+    Buffer.from([0xe2, 0x82]),
+    Buffer.from('"},{"name":"b\u00e9.example"}]'),
+  ]);
+  const whole = JSON.parse(bytes.toString('utf8')) as Array<{ name: string }>;
+  assert.equal(whole[0]!.name, 'a\uFFFD.example');
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    assert.deepEqual(parseInPieces(bytes, [cut]), whole, `cut at byte ${cut}`);
+  }
+});

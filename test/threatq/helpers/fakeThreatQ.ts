@@ -21,6 +21,8 @@ export interface Reply {
   status?: number;
   json?: unknown;
   text?: string;
+  /** A JSON body sent byte for byte (invalid UTF-8 included). */
+  bytes?: Buffer;
 }
 
 export type Route = (req: SeenRequest) => Reply | Promise<Reply>;
@@ -57,7 +59,7 @@ export class FakeThreatQ {
       req.on('end', () => {
         void this.#handle(req, Buffer.concat(chunks).toString('utf8')).then((reply) => {
           const status = reply.status ?? 200;
-          const body = reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
+          const body = reply.bytes ?? reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
           res.writeHead(status, { 'content-type': reply.text !== undefined ? 'text/html' : 'application/json' });
           res.end(body);
         });
