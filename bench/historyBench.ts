@@ -23,7 +23,6 @@ import { explainHistory } from './lib/explainHistory.ts';
 import { findStateDbs } from './lib/findStateDbs.ts';
 import { historyArgs, historyCases, picksFromDb, type HistoryCase, type HistoryPicks } from './lib/historyCases.ts';
 import { median } from './lib/median.ts';
-import { peakRssOfRun } from './lib/peakRss.ts';
 import { ensureSyntheticHistoryDb } from './lib/syntheticHistoryDb.ts';
 import type { Bench, BenchOptions, BenchRow } from './lib/types.ts';
 
@@ -158,8 +157,6 @@ async function timeExecutable(t: Target, c: HistoryCase, repeat: number): Promis
     times.push(r.ms);
     peak = Math.max(peak, r.peakRssMiB);
   }
-  // An executable built before the connector's RSS hook existed reports none: measure one more run.
-  if (!(peak > 0)) peak = peakRssOfRun(EXECUTABLE, args, { cwd: t.configDir, env: { ...process.env, ...env } });
   return { medianMs: median(times), peakRssMiB: peak };
 }
 

@@ -4,7 +4,7 @@
  * and `history` on a new config directory and on the synthetic history database.
  * NODE_EXTRA_CA_CERTS and NODE_OPTIONS are removed from the environment: the executable honours
  * both, and a CA bundle alone adds ~40 ms per start (a cron job's environment has neither).
- * Peak RSS comes from one extra run (bench/lib/peakRss.ts).
+ * Peak RSS comes from one extra run, through the connector's own hook (bench/lib/peakRss.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';

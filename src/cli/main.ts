@@ -7,6 +7,11 @@
 import { writeFileSync } from 'node:fs';
 import { HELP_TEXT } from './helpText.gen.ts';
 
+// Benchmarks read the process's peak memory from here (a parent cannot get a child's rusage in
+// Node); set before the `--help` fast path so that every invocation reports it the same way.
+const peakRssFile = process.env['TQDT_PEAK_RSS_FILE'];
+if (peakRssFile) process.on('exit', () => writeFileSync(peakRssFile, `${process.resourceUsage().maxRSS}\n`));
+
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
   process.stdout.write(HELP_TEXT);
@@ -15,9 +20,6 @@ if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
 }
 
 async function main(): Promise<void> {
-  // Benchmarks read the process's peak memory from here: a parent cannot get a child's rusage in Node.
-  const peakRssFile = process.env['TQDT_PEAK_RSS_FILE'];
-  if (peakRssFile) process.on('exit', () => writeFileSync(peakRssFile, `${process.resourceUsage().maxRSS}\n`));
   const [{ systemClock }, { runMain }] = await Promise.all([import('../clock.ts'), import('./runMain.ts')]);
   try {
     process.exitCode = await runMain(argv, {
