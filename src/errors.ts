@@ -31,6 +31,8 @@ export interface ConnectorErrorOptions {
   cause?: unknown;
   /** What the user should do about it; printed on its own line after the message. */
   hint?: string;
+  /** The HTTP status of the answer that caused it, when there was one. */
+  httpStatus?: number;
 }
 
 const BRAND = Symbol.for('tq-conn-darktrace.ConnectorError');
@@ -39,6 +41,7 @@ export class ConnectorError extends Error {
   readonly code: string;
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
+  readonly httpStatus: number | undefined;
   readonly [BRAND] = true;
 
   constructor(code: string, message: string, options: ConnectorErrorOptions = {}) {
@@ -47,6 +50,7 @@ export class ConnectorError extends Error {
     this.code = code;
     this.exitCode = options.exitCode ?? EXIT.internal;
     this.hint = options.hint;
+    this.httpStatus = options.httpStatus;
   }
 
   /** Reliable across bundled copies of this module, unlike instanceof. */

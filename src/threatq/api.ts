@@ -127,16 +127,15 @@ export class ThreatQApi {
       // ThreatQ's API never redirects: a login page or gateway in front of it does (like Darktrace's /login), so it is an access problem, not a bug.
       const redirect = res.status >= 300 && res.status < 400;
       const location = res.headers['location'];
-      throw tqError(
-        TQ_ERROR.request,
-        `ThreatQ refused ${where} (HTTP ${res.status})${details()}`,
-        forbidden || redirect ? EXIT.auth : EXIT.internal,
-        forbidden
+      throw new ConnectorError(TQ_ERROR.request, `ThreatQ refused ${where} (HTTP ${res.status})${details()}`, {
+        exitCode: forbidden || redirect ? EXIT.auth : EXIT.internal,
+        httpStatus: res.status,
+        hint: forbidden
           ? 'The ThreatQ user lacks the permission for this; give it a role that may create and read these objects'
           : redirect
             ? `ThreatQ redirected the API call${location ? ` to ${scrub(String(location)).slice(0, 200)}` : ''} instead of answering: check that the ThreatQ host setting (TQ_HOST) is the appliance's own address, with no login page or gateway in front of its API`
             : 'This is a bug in the connector (ThreatQ refused the request as sent); please report it with the log file',
-      );
+      });
     }
     if (text.trim() !== '' && !parsed) {
       throw tqError(TQ_ERROR.api, `ThreatQ answered ${where} with something that is not JSON${details()}`, EXIT.unavailable, 'Check that the ThreatQ host points at the appliance and not at a proxy or login page');

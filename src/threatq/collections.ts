@@ -46,9 +46,10 @@ export async function findSavedSearch(api: ThreatQApi, name: string): Promise<Sa
 export const COLLECTION_FIELDS: readonly string[] = ['id', 'value', 'type_id', 'type'];
 
 /**
- * Whether to ask for the projection. A ThreatQ that refuses `fields` (HTTP 4xx) or answers the
- * first page without the value or type of a member is read in full from then on, for the rest
- * of the run: the projection's record shape is the least documented part of the API.
+ * Whether walks that start from now on ask for the projection. A ThreatQ that refuses `fields`
+ * (HTTP 400/422) or answers a projected page without the value or type of a member is read as
+ * whole records from then on: the projection's record shape is the least documented part of the
+ * API (see `pageWithFallback`).
  */
 export interface ProjectionState {
   fields: boolean;
@@ -99,13 +100,19 @@ async function toCollectionIndicators(lookups: Lookups, records: readonly unknow
   return out;
 }
 
+/** One collection's walk: whether its pages are still asked for projected. */
+interface WalkMode {
+  fields: boolean;
+}
+
 /**
- * The first page of a listing, projected when this ThreatQ allows it. Falls back to full records
- * (and remembers that for the run) when the projected request is refused or comes back without
- * what the export needs, before anything of the collection was used.
+ * One page, projected while this walk may ask for it. A projected page that is refused as sent
+ * (400, 422) or comes back without what the export needs is fetched again as whole records — the
+ * same cursor or offset, which name a position in the listing, not a shape — before any of it is
+ * used; the walk, and every walk that starts later in the run, then asks for whole records.
  */
-async function firstPage(api: ThreatQApi, projection: ProjectionState, fetch: (fields: boolean) => Promise<ApiAnswer>, collection: string): Promise<ApiAnswer> {
-  if (!projection.fields) return fetch(false);
+async function pageWithFallback(api: ThreatQApi, projection: ProjectionState, walk: WalkMode, fetch: (fields: boolean) => Promise<ApiAnswer>, collection: string): Promise<ApiAnswer> {
+  if (!walk.fields) return fetch(false);
   let why: string;
   try {
     const answer = await fetch(true);
@@ -113,14 +120,16 @@ async function firstPage(api: ThreatQApi, projection: ProjectionState, fetch: (f
     if (bad === undefined) return answer;
     why = `its answer had ${bad}`;
   } catch (error) {
-    // Only a plain refusal of the request (4xx) may be about the field list; access problems stay errors.
-    if (!(ConnectorError.is(error) && error.code === TQ_ERROR.request && error.exitCode === EXIT.internal)) throw error;
+    // Only a refusal of the request as sent can be about the field list; a vanished collection,
+    // rate limits and access problems stay what they are.
+    if (!(ConnectorError.is(error) && error.code === TQ_ERROR.request && (error.httpStatus === 400 || error.httpStatus === 422))) throw error;
     why = `it refused the request (${error.message})`;
   }
+  walk.fields = false;
   // Collections read side by side may all learn it at once; one warning says it.
   const first = projection.fields;
   projection.fields = false;
-  if (first) api.logger.warn('threatq.collection.projection', `ThreatQ did not take the field list of a collection query (${why}); reading '${collection}' and the other collections as whole records, which is slower`, {
+  if (first) api.logger.warn('threatq.collection.projection', `ThreatQ did not take the field list of a collection query (${why}); reading '${collection}' as whole records instead, which is slower`, {
     collection,
   });
   return fetch(false);
@@ -149,7 +158,9 @@ export async function* indicatorPagesByHash(
       query: fields ? { limit: pageSize, cursorMark: mark, fields: COLLECTION_FIELDS.join(',') } : { limit: pageSize, cursorMark: mark },
       operation: 'threatq.collections.page',
     });
-  let pending: Promise<ApiAnswer> | undefined = firstPage(api, projection, (fields) => fetchPage(cursor, fields), search.name);
+  const walk: WalkMode = { fields: projection.fields };
+  const fetchAt = (mark: string) => pageWithFallback(api, projection, walk, (fields) => fetchPage(mark, fields), search.name);
+  let pending: Promise<ApiAnswer> | undefined = fetchAt(cursor);
   try {
     for (let page = 1; ; page++) {
       const answer: ApiAnswer = await (pending as Promise<ApiAnswer>);
@@ -163,7 +174,7 @@ export async function* indicatorPagesByHash(
       const last = records.length === 0 || next === undefined || next === '' || next === cursor;
       if (!last) {
         cursor = next;
-        pending = fetchPage(cursor, projection.fields);
+        pending = fetchAt(cursor);
         // Awaited on the next turn; until then a failure must not count as unhandled.
         pending.catch(() => undefined);
       }
@@ -185,6 +196,7 @@ export async function* indicatorPagesByQuery(
   projection: ProjectionState = { fields: true },
 ): AsyncGenerator<CollectionIndicator[]> {
   let offset = 0;
+  const walk: WalkMode = { fields: projection.fields };
   const fetchPage = (fields: boolean) =>
     api.call({
       method: 'POST',
@@ -197,7 +209,7 @@ export async function* indicatorPagesByQuery(
       operation: 'threatq.collections.page',
     });
   for (let page = 1; ; page++) {
-    const answer = page === 1 ? await firstPage(api, projection, fetchPage, search.name) : await fetchPage(projection.fields);
+    const answer = await pageWithFallback(api, projection, walk, fetchPage, search.name);
     const records = asList(answer.data);
     if (records.length > 0) yield await toCollectionIndicators(lookups, records, `page ${page} of collection '${search.name}'`);
     offset += records.length;

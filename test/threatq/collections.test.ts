@@ -170,7 +170,7 @@ test('a ThreatQ that refuses the field list is read as whole records, with one w
   assert.deepEqual(asked, ['ha id,value,type_id,type', 'ha -', 'hb -']);
   const warnings = lines.filter((l) => l.includes('threatq.collection.projection'));
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0]!, /refused the request.*HTTP 400.*reading 'A' and the other collections as whole records/);
+  assert.match(warnings[0]!, /refused the request.*HTTP 400.*reading 'A' as whole records instead/);
 });
 
 test('a ThreatQ that answers the field list without values is read again as whole records before anything is used', async (t) => {
@@ -208,4 +208,29 @@ test('invalid UTF-8 in a collection page becomes U+FFFD in that value; the page 
   server.on('GET /api/indicators/query/hash/h5', () => ({ bytes: page }));
   const got = await collect(client.collectionIndicators({ name: 'U', hash: 'h5', raw: {} }));
   assert.deepEqual(got.map((i) => i.value), ['ok.example', 'bad\uFFFD\uFFFD.example']);
+});
+
+test('a projected page that comes back incomplete in the middle of a walk is fetched again whole, at the same cursor', async (t) => {
+  const { server, client, lines } = await setup(t, { pageSize: 2 });
+  const full = (id: number) => ({ id, value: `m${id}.example`, type: { id: 11, name: 'FQDN' } });
+  server.on('GET /api/indicators/query/hash/h6', (req) => {
+    const projected = req.query.get('fields') !== null;
+    if (req.query.get('cursorMark') === '*') return { json: { total: 4, data: [1, 2].map((id) => ({ id, value: `m${id}.example`, type: 'FQDN' })), nextCursorMark: 'c2' } };
+    // Page 2 of the projected listing loses the type; the whole records have it.
+    return { json: { total: 4, data: projected ? [{ id: 3, value: 'm3.example' }, { id: 4, value: 'm4.example' }] : [full(3), full(4)], nextCursorMark: 'c2' } };
+  });
+  const got = await collect(client.collectionIndicators({ name: 'Mid', hash: 'h6', raw: {} }));
+  assert.deepEqual(got.map((i) => [i.value, i.typeName]), [['m1.example', 'FQDN'], ['m2.example', 'FQDN'], ['m3.example', 'FQDN'], ['m4.example', 'FQDN']]);
+  const asked = server.requests.filter((r) => r.path === '/api/indicators/query/hash/h6').map((r) => `${r.query.get('cursorMark')} ${r.query.get('fields') === null ? 'whole' : 'projected'}`);
+  assert.deepEqual(asked, ['* projected', 'c2 projected', 'c2 whole']);
+  assert.equal(lines.filter((l) => l.includes('threatq.collection.projection')).length, 1);
+});
+
+test('a projected page answered 404 (the collection vanished) is an error, not a reason to drop the field list', async (t) => {
+  const { server, client, lines } = await setup(t, { pageSize: 2 });
+  server.on('GET /api/indicators/query/hash/h7', () => ({ status: 404, json: { errors: ['Not found'] } }));
+  const err = await rejectsWith(() => collect(client.collectionIndicators({ name: 'Gone', hash: 'h7', raw: {} })), 'E_TQ_REQUEST');
+  assert.match(err.message, /HTTP 404/);
+  assert.equal(server.requests.filter((r) => r.path === '/api/indicators/query/hash/h7').length, 1);
+  assert.equal(lines.filter((l) => l.includes('threatq.collection.projection')).length, 0);
 });
