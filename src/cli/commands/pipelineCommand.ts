@@ -170,11 +170,17 @@ export async function pipelineCommand({ cmd, io, redactor }: CommandContext): Pr
   try {
     if (runId) {
       recorder.finish(runId, { status, exitCode, endedAt, counts, errorCode: failures[0]?.code, errorMessage: failures[0]?.message });
-      if (config.history.retentionDays > 0) {
-        const pruned = pruneHistory(state.sqlite, endedAt - config.history.retentionDays * 86_400_000);
-        if (pruned.runs) logger.info('history.pruned', `Pruned ${pruned.runs} runs older than ${config.history.retentionDays} days (history.retentionDays)`, { ...pruned });
-      }
       logger.info('run.end', `Run ${runId} ended: ${status}`, { runId, status, exitCode, ms: endedAt - startedAt });
+      if (config.history.retentionDays > 0) {
+        // The run is recorded as it ended; old history that cannot be pruned now (a full disk)
+        // is pruned by a later run, and must not turn this one into a failure after the fact.
+        try {
+          const pruned = pruneHistory(state.sqlite, endedAt - config.history.retentionDays * 86_400_000);
+          if (pruned.runs) logger.info('history.pruned', `Pruned ${pruned.runs} runs older than ${config.history.retentionDays} days (history.retentionDays)`, { ...pruned });
+        } catch (error) {
+          logger.warn('history.prune_failed', `Could not prune history older than ${config.history.retentionDays} days: ${asConnectorError(error, state.path).message}; a later run tries again`);
+        }
+      }
     }
   } catch (error) {
     // The work is done and its ledgers committed; only its record failed (disk full, read-only).
