@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { ConnectorError } from '../errors.ts';
 import type { HttpMethod, HttpRequest, HttpResponse, HttpTransport } from '../http/types.ts';
 import type { Logger } from '../log/entry.ts';
+import { printable } from '../log/printable.ts';
 import { ClockSkew, describeSkew } from './clockSkew.ts';
 import { formatDtapiDate, formatIntelFeedExpiry, formatSpacedDtapiDate } from './dtapiDate.ts';
 import { DarktraceError, DT_ERROR, EXIT } from './errors.ts';
@@ -606,7 +607,7 @@ function checkId(name: string, v: number): void {
 
 function checkSource(source: string): void {
   const problem = intelFeedSourceProblem(source);
-  if (problem) throw inputError(`Cannot use '${source.slice(0, 70)}' as the intel-feed source label: ${problem}`, 'Choose a shorter source name (the Source Name setting)');
+  if (problem) throw inputError(`Cannot use '${printable(source.slice(0, 70))}' as the intel-feed source label: ${problem}`, 'Choose a shorter source name (the Source Name setting)');
 }
 
 function checkEntry(entry: string): void {
