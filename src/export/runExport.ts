@@ -35,6 +35,9 @@ export interface ExportCounts extends PlanCounts {
   failed: number;
 }
 
+/** Collections whose pages are read at the same time. */
+const COLLECTIONS_AT_ONCE = 3;
+
 /** At most one ledger commit per this long while adding (see `record` in runExport). */
 const RECORD_EVERY_MS = 1000;
 
@@ -87,10 +90,19 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
       const n = perCollection[search.name] ?? 0;
       logger.info('export.collection', `Read ${n} indicators from collection '${search.name}'`, { collection: search.name, indicators: n });
     };
-    // Every reader has stopped before the first failure is thrown: none may write after the tables are gone.
-    const settled = await Promise.allSettled(searches.map(readOne));
-    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (rejected) throw rejected.reason;
+    // At most three walks at once, however many collections are configured: each is a query the
+    // appliance runs, and three already keep it busy. Every reader has stopped before the first
+    // failure is thrown: none may write after the tables are gone.
+    let next = 0;
+    const errors: unknown[] = [];
+    await Promise.all(
+      Array.from({ length: Math.min(COLLECTIONS_AT_ONCE, searches.length) }, async () => {
+        while (next < searches.length && !failed && !ctx.signal.aborted) {
+          await readOne(searches[next++] as SavedSearch).catch((error: unknown) => errors.push(error));
+        }
+      }),
+    );
+    if (errors.length > 0) throw errors[0];
     member.flush();
     skipMember.flush();
     if (ctx.signal.aborted) return interrupted();
