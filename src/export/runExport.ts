@@ -93,16 +93,7 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
     // At most three walks at once, however many collections are configured: each is a query the
     // appliance runs, and three already keep it busy. Every reader has stopped before the first
     // failure is thrown: none may write after the tables are gone.
-    let next = 0;
-    const errors: unknown[] = [];
-    await Promise.all(
-      Array.from({ length: Math.min(COLLECTIONS_AT_ONCE, searches.length) }, async () => {
-        while (next < searches.length && !failed && !ctx.signal.aborted) {
-          await readOne(searches[next++] as SavedSearch).catch((error: unknown) => errors.push(error));
-        }
-      }),
-    );
-    if (errors.length > 0) throw errors[0];
+    await pipelined(searches, COLLECTIONS_AT_ONCE, () => ctx.signal.aborted, readOne);
     member.flush();
     skipMember.flush();
     if (ctx.signal.aborted) return interrupted();
@@ -231,7 +222,7 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
       for (const batch of plan.removes(200)) {
         if (ctx.signal.aborted) break;
         const ok: PlannedEntry[] = [];
-        await forEachLimited(batch, o.removeConcurrency ?? 8, async (e) => {
+        await pipelined(batch, o.removeConcurrency ?? 8, () => false, async (e) => {
           try {
             await darktrace.removeIntelFeedEntry({ source, entry: e.value });
             ok.push(e);
@@ -264,13 +255,4 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
   function interrupted(counts?: ExportCounts): PipelineOutcome {
     return { counts: { ...(counts ?? {}), interrupted: true }, partial: true, summary: 'Export: interrupted; the next run continues where this one stopped' };
   }
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
 }
