@@ -67,9 +67,9 @@ function incompleteMember(records: readonly unknown[]): string | undefined {
   return undefined;
 }
 
-/** Raw member records into the export's shape; type names come from the lookup table when only ids came back. */
-async function toCollectionIndicators(lookups: Lookups, records: readonly unknown[], where: string): Promise<CollectionIndicator[]> {
-  const bad = incompleteMember(records);
+/** A page of whole records that still lacks a member's id, value or type cannot be used. */
+function requireComplete(answer: ApiAnswer, where: string): ApiAnswer {
+  const bad = incompleteMember(asList(answer.data));
   if (bad !== undefined) {
     // Dropping it would remove the entry from Darktrace as if it had left the collection.
     throw new ConnectorError('E_TQ_COLLECTION_RECORD', `ThreatQ listed ${bad} in ${where}; the export stopped before changing anything`, {
@@ -77,6 +77,11 @@ async function toCollectionIndicators(lookups: Lookups, records: readonly unknow
       hint: 'Usually transient; if it repeats, check the indicator in ThreatQ\'s Threat Library and report it with the log file',
     });
   }
+  return answer;
+}
+
+/** Member records of a checked page (`pageWithFallback`) into the export's shape; type names come from the lookup table when only ids came back. */
+async function toCollectionIndicators(lookups: Lookups, records: readonly unknown[]): Promise<CollectionIndicator[]> {
   let typeNames: Map<number, string> | undefined;
   const out: CollectionIndicator[] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
@@ -111,8 +116,15 @@ interface WalkMode {
  * same cursor or offset, which name a position in the listing, not a shape — before any of it is
  * used; the walk, and every walk that starts later in the run, then asks for whole records.
  */
-async function pageWithFallback(api: ThreatQApi, projection: ProjectionState, walk: WalkMode, fetch: (fields: boolean) => Promise<ApiAnswer>, collection: string): Promise<ApiAnswer> {
-  if (!walk.fields) return fetch(false);
+async function pageWithFallback(
+  api: ThreatQApi,
+  projection: ProjectionState,
+  walk: WalkMode,
+  fetch: (fields: boolean) => Promise<ApiAnswer>,
+  collection: string,
+  where: string,
+): Promise<ApiAnswer> {
+  if (!walk.fields) return requireComplete(await fetch(false), where);
   let why: string;
   try {
     const answer = await fetch(true);
@@ -132,7 +144,7 @@ async function pageWithFallback(api: ThreatQApi, projection: ProjectionState, wa
   if (first) api.logger.warn('threatq.collection.projection', `ThreatQ did not take the field list of a collection query (${why}); reading '${collection}' as whole records instead, which is slower`, {
     collection,
   });
-  return fetch(false);
+  return requireComplete(await fetch(false), where);
 }
 
 /**
@@ -159,8 +171,8 @@ export async function* indicatorPagesByHash(
       operation: 'threatq.collections.page',
     });
   const walk: WalkMode = { fields: projection.fields };
-  const fetchAt = (mark: string) => pageWithFallback(api, projection, walk, (fields) => fetchPage(mark, fields), search.name);
-  let pending: Promise<ApiAnswer> | undefined = fetchAt(cursor);
+  const fetchAt = (mark: string, page: number) => pageWithFallback(api, projection, walk, (fields) => fetchPage(mark, fields), search.name, `page ${page} of collection '${search.name}'`);
+  let pending: Promise<ApiAnswer> | undefined = fetchAt(cursor, 1);
   try {
     for (let page = 1; ; page++) {
       const answer: ApiAnswer = await (pending as Promise<ApiAnswer>);
@@ -174,11 +186,11 @@ export async function* indicatorPagesByHash(
       const last = records.length === 0 || next === undefined || next === '' || next === cursor;
       if (!last) {
         cursor = next;
-        pending = fetchAt(cursor);
+        pending = fetchAt(cursor, page + 1);
         // Awaited on the next turn; until then a failure must not count as unhandled.
         pending.catch(() => undefined);
       }
-      if (records.length > 0) yield await toCollectionIndicators(lookups, records, `page ${page} of collection '${search.name}'`);
+      if (records.length > 0) yield await toCollectionIndicators(lookups, records);
       if (last) return checkComplete(search.hash, read, total);
     }
   } finally {
@@ -209,9 +221,9 @@ export async function* indicatorPagesByQuery(
       operation: 'threatq.collections.page',
     });
   for (let page = 1; ; page++) {
-    const answer = await pageWithFallback(api, projection, walk, fetchPage, search.name);
+    const answer = await pageWithFallback(api, projection, walk, fetchPage, search.name, `page ${page} of collection '${search.name}'`);
     const records = asList(answer.data);
-    if (records.length > 0) yield await toCollectionIndicators(lookups, records, `page ${page} of collection '${search.name}'`);
+    if (records.length > 0) yield await toCollectionIndicators(lookups, records);
     offset += records.length;
     api.logger.debug('threatq.collection.page', `Read page ${page} of a ThreatQ collection`, { page, items: records.length, total: answer.total });
     if (records.length === 0) return checkComplete('saved query', offset, answer.total);
