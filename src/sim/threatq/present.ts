@@ -144,6 +144,7 @@ export function indicatorWire(store: ThreatQStore, id: number, shape: Shape = {}
     // A projection names fields; threatqsdk's users read `type`/`status` back as plain names.
     // Only what was asked for is computed: a projected million-row listing must not pay for hashes and dates.
     const out: Obj = { id };
+    let whole: Obj | undefined;
     for (const f of fields) {
       if (f === 'type') out.type = type?.name;
       else if (f === 'status') out.status = status?.name;
@@ -151,7 +152,7 @@ export function indicatorWire(store: ThreatQStore, id: number, shape: Shape = {}
       else if (f === 'value') out.value = t.values[i];
       else if (f === 'type_id') out.type_id = type?.id;
       else if (f === 'status_id') out.status_id = status?.id;
-      else if (f !== 'id' && PROJECTABLE.has(f)) out[f] = fullIndicator(store, id, type, status)[f];
+      else if (f !== 'id' && PROJECTABLE.has(f)) out[f] = (whole ??= fullIndicator(store, id, type, status))[f];
     }
     contextFields(store, 'indicator', id, out, (n) => fields.includes(n));
     return out;
