@@ -119,7 +119,7 @@ export const exportBench: Bench = async (options: BenchOptions): Promise<BenchRo
         requests: m.requests,
         ceilingMs: Math.round(m.ceiling.ms),
         target: s.target,
-        notes: `ratio to ceiling ${(m.run.ms / m.ceiling.ms).toFixed(2)}x; simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s; ${m.exported.toLocaleString('en')} entries written; ceiling requests TQ ${m.ceiling.requests.threatq}, DT ${m.ceiling.requests.darktrace}; ${lastLine(m.run.stdout)}`,
+        notes: `ratio to ceiling ${(m.run.ms / m.ceiling.ms).toFixed(2)}x; simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s; ${m.exported.toLocaleString('en')} entries written; ceiling requests TQ ${m.ceiling.requests.threatq}, DT ${m.ceiling.requests.darktrace}; ${lastLine(m.run.stdout)}; ${phaseLine(m.run)}`,
       };
       if (met !== undefined) row.met = met;
       rows.push(row);
@@ -134,7 +134,8 @@ export const exportBench: Bench = async (options: BenchOptions): Promise<BenchRo
 async function measure(sims: Sims, env: Record<string, string>, dir: string, s: Scenario): Promise<Measured> {
   const before = snapshotFeed(sims);
   const from = { dt: sims.darktrace.requests.length, tq: sims.threatq.requests.length };
-  const run = await runConnector([...s.args, '-c', dir], env, dir);
+  // -v 2: the run logs where its time went (export.timings), which the notes carry.
+  const run = await runConnector([...s.args, '-c', dir, '-v', '2'], env, dir);
   if (run.code !== 0) throw new Error(`export bench: '${s.label}' exited ${run.code}: ${run.stderr.slice(-2000)}`);
   const dt = sims.darktrace.requests.slice(from.dt);
   const tq = sims.threatq.requests.slice(from.tq);
@@ -184,6 +185,12 @@ function churn(sims: Sims, total: number): void {
     const ids = leaving.map((_, i) => store.upsertIndicator({ type: 'FQDN', value: `churn-${total}-${i}.${slug}.bench.example`, status: 'Active' }).id);
     store.addToCollection(name, ids);
   }
+}
+
+/** "Export took: read collections 4.4 s, …" from the run's log (-v 2), or nothing. */
+function phaseLine(run: ConnectorRun): string {
+  const line = `${run.stdout}\n${run.stderr}`.split('\n').find((l) => l.includes('export.timings'));
+  return line?.match(/Export took: (.*?)(?: phaseMs=|$)/)?.[1]?.replace(/^/, 'took: ') ?? '';
 }
 
 function lastLine(text: string): string {

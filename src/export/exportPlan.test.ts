@@ -107,3 +107,28 @@ test('with expiry switched off, only entries that still expire are refreshed', (
   assert.deepEqual(pushAll(plan, store, 'refreshes', 3).pushed, ['m.example', 'zz.example']);
   assert.deepEqual(plan.counts(), { desired: 12, add: 7, restore: 1, refresh: 2, remove: 1, unchanged: 2, skipped: 0 });
 });
+
+test('the tally counts exactly the rows adoption and lapsing change, so a run may skip them when zero', (t) => {
+  const sqlite = fixture(t);
+  const row = sqlite.prepare(
+    `INSERT INTO export_ledger (value, state, collections_json, expires_at, first_added_at, last_pushed_at, removed_at, first_run_id, last_run_id) VALUES (?, 'present', ?, ?, 1, 1, NULL, 1, 1)`,
+  );
+  row.run('old.example', '["A"]', NOW + DAY_MS); // neither wanted nor in Darktrace: lapsed
+  row.run('gone.example', '["A"]', NOW + DAY_MS); // in Darktrace, unwanted: a removal, not a lapse
+  row.run('zz.example', '["A","B"]', NOW + 60 * DAY_MS); // recorded exactly as Darktrace holds it: nothing to adopt
+  row.run('b.example', '["A"]', null); // wanted by A and B now: adopted with its new collections
+  const plan = new ExportPlan(sqlite, { now: NOW, expirationDays: 30 });
+  const store = new ExportLedgerStore(sqlite);
+
+  const before = plan.tally();
+  assert.deepEqual({ adopt: before.adopt, lapse: before.lapse }, { adopt: 3, lapse: 1 }, 'b.example, 9.9.9.9, m.example to adopt; old.example lapsed');
+  assert.deepEqual(before.counts, plan.counts());
+  assert.equal(store.adoptPresent(3, NOW), before.adopt);
+  assert.equal(store.lapsed(3, NOW), before.lapse);
+
+  const after = plan.tally();
+  assert.deepEqual({ adopt: after.adopt, lapse: after.lapse }, { adopt: 0, lapse: 0 });
+  assert.equal(store.adoptPresent(4, NOW), 0);
+  assert.equal(store.lapsed(4, NOW), 0);
+  assert.deepEqual(after.counts, before.counts, 'housekeeping changes no planned push or removal');
+});

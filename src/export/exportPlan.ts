@@ -21,6 +21,15 @@ export interface PlanCounts {
 /** Wanted, not in Darktrace (a `restore` when the ledger says it should be there). */
 const ADDS_FROM = `FROM temp.desired d LEFT JOIN export_ledger l ON l.value = d.value WHERE NOT EXISTS (SELECT 1 FROM temp.feed f WHERE f.value = d.value)`;
 
+/** The plan's counts and how many ledger rows the run's housekeeping will change. */
+export interface PlanTally {
+  counts: PlanCounts;
+  /** Wanted entries already in Darktrace that the ledger does not hold as they are. */
+  adopt: number;
+  /** Ledger entries neither wanted nor in Darktrace any more. */
+  lapse: number;
+}
+
 export type PlanList = 'adds' | 'refreshes';
 
 /** The entries of one plan list with `after < value <= upTo` (BINARY collation, as the pages). */
@@ -70,27 +79,51 @@ export class ExportPlan {
     private readonly pageSize = 1000,
   ) {}
 
-  /** Two passes (wanted entries, then Darktrace's), whatever the sizes. */
   counts(): PlanCounts {
+    return this.tally().counts;
+  }
+
+  /**
+   * The plan's counts and the ledger's housekeeping (entries to adopt, entries that lapsed), in
+   * two passes over the working tables, whatever the sizes. The housekeeping statements each join
+   * a million rows to find, on most runs, nothing: their counts let the caller skip them.
+   */
+  tally(): PlanTally {
     const due = refreshBefore(this.settings) === undefined ? 'f.expires_at IS NOT NULL' : '(f.expires_at IS NULL OR f.expires_at < @cut)';
+    // `adopt` is ExportLedgerStore.adoptPresent's predicate, row for row.
     const wanted = this.sqlite
       .prepare(
         `SELECT count(*) AS desired,
                 coalesce(sum(f.value IS NULL), 0) AS adds,
-                coalesce(sum(CASE WHEN f.value IS NULL THEN EXISTS (SELECT 1 FROM export_ledger l WHERE l.value = d.value AND l.state = 'present') ELSE 0 END), 0) AS restore,
-                coalesce(sum(f.value IS NOT NULL AND ${due}), 0) AS refresh
-         FROM temp.desired d LEFT JOIN temp.feed f ON f.value = d.value`,
+                coalesce(sum(f.value IS NULL AND l.state = 'present'), 0) AS restore,
+                coalesce(sum(f.value IS NOT NULL AND ${due}), 0) AS refresh,
+                coalesce(sum(f.value IS NOT NULL AND (l.value IS NULL OR l.state != 'present' OR l.collections_json != d.collections OR l.expires_at IS NOT f.expires_at)), 0) AS adopt,
+                coalesce(sum(l.state = 'present'), 0) AS wantedPresent
+         FROM temp.desired d LEFT JOIN temp.feed f ON f.value = d.value LEFT JOIN export_ledger l ON l.value = d.value`,
       )
-      .get(this.#refreshParams()) as { desired: number; adds: number; restore: number; refresh: number };
+      .get(this.#refreshParams()) as { desired: number; adds: number; restore: number; refresh: number; adopt: number; wantedPresent: number };
+    const unwanted = this.sqlite
+      .prepare(
+        `SELECT count(*) AS remove,
+                coalesce(sum(EXISTS (SELECT 1 FROM export_ledger l WHERE l.value = f.value AND l.state = 'present')), 0) AS present
+         FROM temp.feed f WHERE NOT EXISTS (SELECT 1 FROM temp.desired d WHERE d.value = f.value)`,
+      )
+      .get() as { remove: number; present: number };
     const one = (sql: string) => (this.sqlite.prepare(sql).get() as { n: number }).n;
+    // Lapsed (ExportLedgerStore.lapsed): present in the ledger, neither wanted nor in Darktrace.
+    const present = one(`SELECT count(*) AS n FROM export_ledger WHERE state = 'present'`);
     return {
-      desired: wanted.desired,
-      add: wanted.adds - wanted.restore,
-      restore: wanted.restore,
-      refresh: wanted.refresh,
-      remove: one(`SELECT count(*) AS n FROM temp.feed f WHERE NOT EXISTS (SELECT 1 FROM temp.desired d WHERE d.value = f.value)`),
-      unchanged: wanted.desired - wanted.adds - wanted.refresh,
-      skipped: one('SELECT count(*) AS n FROM temp.skips'),
+      counts: {
+        desired: wanted.desired,
+        add: wanted.adds - wanted.restore,
+        restore: wanted.restore,
+        refresh: wanted.refresh,
+        remove: unwanted.remove,
+        unchanged: wanted.desired - wanted.adds - wanted.refresh,
+        skipped: one('SELECT count(*) AS n FROM temp.skips'),
+      },
+      adopt: wanted.adopt,
+      lapse: present - wanted.wantedPresent - unwanted.present,
     };
   }
 

@@ -40,6 +40,55 @@ export function dropExportTables(sqlite: Database.Database): void {
   sqlite.exec('DROP TABLE IF EXISTS temp.members; DROP TABLE IF EXISTS temp.skip_members; DROP TABLE IF EXISTS temp.desired; DROP TABLE IF EXISTS temp.feed_in; DROP TABLE IF EXISTS temp.feed; DROP TABLE IF EXISTS temp.skips;');
 }
 
+/**
+ * Appends a page of one collection's values to `members` in one statement: SQLite unpacks the
+ * page from a JSON array, which costs a fifth of a call per row (a million rows: 0.3 s, not 1.4 s).
+ */
+export class MemberWriter {
+  readonly #insert: Database.Statement;
+
+  constructor(sqlite: Database.Database) {
+    this.#insert = sqlite.prepare('INSERT INTO temp.members (value, collection) SELECT value, @collection FROM json_each(@values)');
+  }
+
+  page(values: string[], collection: string): void {
+    if (values.length > 0) this.#insert.run({ values: JSON.stringify(values), collection });
+  }
+}
+
+/**
+ * Rows of `feed_in` (value, expiry), buffered and written a thousand at a time as one JSON array
+ * of pairs per statement (half the cost of a call per row; larger arrays get slower again).
+ */
+export class FeedWriter {
+  readonly #insert: Database.Statement;
+  #rows: Array<[string, number | null]> = [];
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly batch = 1000,
+  ) {
+    this.#insert = sqlite.prepare('INSERT INTO temp.feed_in (value, expires_at) SELECT value ->> 0, value ->> 1 FROM json_each(@rows) ORDER BY key');
+  }
+
+  push(value: string, expiresAt: number | null): void {
+    this.#rows.push([value, expiresAt]);
+    if (this.#rows.length >= this.batch) this.flush();
+  }
+
+  /** Drops the rows not written yet. */
+  discard(): void {
+    this.#rows = [];
+  }
+
+  flush(): void {
+    if (this.#rows.length === 0) return;
+    const rows = JSON.stringify(this.#rows);
+    this.#rows = [];
+    this.#insert.run({ rows });
+  }
+}
+
 /** Buffers inserts and commits them in large transactions (one fsync per chunk, not per row). */
 export class ChunkedWriter<T extends unknown[]> {
   #rows: T[] = [];

@@ -1,10 +1,11 @@
 import type { PipelineContext, PipelineOutcome } from '../run/pipelineTypes.ts';
 import type { SavedSearch } from '../threatq/types.ts';
-import { buildDesired, buildFeed, ChunkedWriter, createExportTables, dropExportTables } from './exportTables.ts';
+import { buildDesired, buildFeed, ChunkedWriter, createExportTables, dropExportTables, FeedWriter, MemberWriter } from './exportTables.ts';
 import { ExportPlan, expiryFor, type PlanCounts, type PlannedEntry, type PlanRange, type PushPage } from './exportPlan.ts';
 import { ExportLedgerStore } from './exportLedgerStore.ts';
 import { normaliseIndicator } from './normaliseIndicator.ts';
 import { pipelined } from './pipelined.ts';
+import { PhaseTimer } from '../run/phaseTimer.ts';
 import { renderPlan } from './renderPlan.ts';
 
 export interface ExportOptions {
@@ -55,13 +56,14 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
   const source = config.export.sourceName;
   const batchSize = o.batchSize ?? 1000;
   createExportTables(sqlite);
+  const phases = new PhaseTimer(clock);
   try {
     // 1. Collections by exact name (an unknown one fails here, before anything is written).
     const searches: SavedSearch[] = [];
     for (const name of config.export.collections) searches.push(await threatq.findCollection(name));
 
     // 2. The desired set, normalised, with skips and their reasons.
-    const member = new ChunkedWriter<[string, string]>(sqlite, sqlite.prepare('INSERT INTO temp.members (value, collection) VALUES (?, ?)'));
+    const members = new MemberWriter(sqlite);
     const skipMember = new ChunkedWriter<[string, string, string, string]>(sqlite, sqlite.prepare('INSERT OR IGNORE INTO temp.skip_members (raw_value, reason, type, collection) VALUES (?, ?, ?, ?)'));
     // The collections are read side by side: a cursor walk is a chain of round trips, and with
     // three chains ThreatQ always has a page to assemble while the connector files the others.
@@ -73,11 +75,13 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
       try {
         for await (const page of threatq.collectionPages(search)) {
           if (ctx.signal.aborted || failed) break;
+          const values: string[] = [];
           for (const ind of page) {
             const r = normaliseIndicator(ind.typeName, ind.value);
-            if (r.ok) member.push(r.value, search.name);
+            if (r.ok) values.push(r.value);
             else if (!r.reason.startsWith('indicator type')) skipMember.push(ind.value.slice(0, 1000), r.reason, ind.typeName, search.name);
           }
+          members.page(values, search.name);
           perCollection[search.name] = (perCollection[search.name] ?? 0) + page.length;
           read += page.length;
           ctx.progress.update('Export: reading collections', read);
@@ -94,18 +98,20 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
     // appliance runs, and three already keep it busy. Every reader has stopped before the first
     // failure is thrown: none may write after the tables are gone.
     await pipelined(searches, COLLECTIONS_AT_ONCE, () => ctx.signal.aborted, readOne);
-    member.flush();
     skipMember.flush();
     if (ctx.signal.aborted) return interrupted();
+    phases.end('read collections');
     buildDesired(sqlite);
     sqlite.exec(`INSERT INTO temp.skips (raw_value, reason, type, collections)
                  SELECT raw_value, reason, min(type), json_group_array(collection)
                  FROM (SELECT raw_value, reason, type, collection FROM temp.skip_members ORDER BY raw_value, reason, collection) GROUP BY raw_value, reason`);
     sqlite.exec('DELETE FROM temp.skip_members');
 
+    phases.end('build desired set');
+
     // 3. What Darktrace holds under our source (entries deleted by hand or lapsed are missing here),
     //    streamed into the feed table as it arrives.
-    const feedWriter = new ChunkedWriter<[string, number | null]>(sqlite, sqlite.prepare('INSERT INTO temp.feed_in (value, expires_at) VALUES (?, ?)'));
+    const feedWriter = new FeedWriter(sqlite);
     const feed = await darktrace.readIntelFeedDetails(
       { source },
       {
@@ -120,12 +126,14 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
     );
     feedWriter.flush();
     buildFeed(sqlite);
+    phases.end('read back intel feed');
     if (feed.rejects) logger.warn('export.feed_rejects', `${feed.rejects} intel-feed entries of source '${source}' could not be read and are left alone`);
 
     const now = clock.now();
     const settings = { now, expirationDays: config.export.expirationDays };
     const plan = new ExportPlan(sqlite, settings, batchSize);
-    const planned = plan.counts();
+    const { counts: planned, adopt, lapse } = plan.tally();
+    phases.end('plan');
     const counts: ExportCounts = {
       ...planned,
       differential: o.differential,
@@ -141,6 +149,7 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
     };
 
     if (o.dryRun) {
+      logTimings();
       renderPlan(plan, planned, { differential: o.differential, format: o.planFormat, source, expiresAt: expiryFor(settings), out: o.out });
       return { counts: { ...counts, dryRun: true }, partial: false, summary: '' };
     }
@@ -192,8 +201,10 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
       });
     } else {
       ledger.recordSkips(ctx.runId, now);
-      counts.adopted = ledger.adoptPresent(ctx.runId, now);
-      counts.lapsed = ledger.lapsed(ctx.runId, now);
+      // Each is a join over every wanted or recorded entry; the tally says whether it finds anything.
+      if (adopt > 0) counts.adopted = ledger.adoptPresent(ctx.runId, now);
+      if (lapse > 0) counts.lapsed = ledger.lapsed(ctx.runId, now);
+      phases.end('ledger housekeeping');
       const total = planned.add + planned.restore + planned.refresh + planned.remove;
       let done = 0;
       try {
@@ -217,9 +228,10 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
       } finally {
         // Also when a batch failed: what Darktrace accepted before it (or beside it) is recorded.
         record(true);
+        phases.end('push');
       }
       // Removals: one entry per request (the API has no list form); only under our own source.
-      for (const batch of plan.removes(200)) {
+      for (const batch of planned.remove > 0 ? plan.removes(200) : []) {
         if (ctx.signal.aborted) break;
         const ok: PlannedEntry[] = [];
         await pipelined(batch, o.removeConcurrency ?? 8, () => false, async (e) => {
@@ -241,15 +253,24 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
         ctx.progress.update('Export: removing', done, total);
       }
     }
+    if (o.differential) phases.end('remove');
+    else phases.end('push');
     ctx.progress.done();
     if (ctx.signal.aborted) return interrupted(counts);
     const summary = o.differential
       ? `Export: ${counts.desired} wanted from ${config.export.collections.length} collection(s); added ${counts.added}, restored ${counts.restored}, refreshed ${counts.refreshed}, removed ${counts.removed}, unchanged ${counts.unchanged}, skipped ${counts.skipped}${counts.failed ? `, failed ${counts.failed}` : ''}`
       : `Export (-d, non-differential): pushed ${counts.pushed} of ${counts.desired} wanted entries; nothing removed, ledger unchanged; skipped ${counts.skipped}`;
     logger.info('export.done', summary, { ...counts, collections: undefined });
+    logTimings();
     return { counts: { ...counts }, partial: counts.failed > 0, summary };
   } finally {
     dropExportTables(sqlite);
+  }
+
+  /** Where the time went, for whoever wonders why a run took as long as it did (-v 2). */
+  function logTimings(): void {
+    const took = phases.times();
+    logger.info('export.timings', `Export took: ${took.text}`, { phaseMs: took.ms });
   }
 
   function interrupted(counts?: ExportCounts): PipelineOutcome {
