@@ -29,6 +29,11 @@ test('addresses: IPv4, canonical IPv6, CIDR', () => {
   assert.equal(ok('IP Address', '10.1.2.3/32'), '10.1.2.3');
   assert.equal(ok('IPv6 Address', '2001:db8::/32'), '2001:db8::/32');
   assert.equal(ok('FQDN', '198.51.100.7'), '198.51.100.7');
+  // Addresses in brackets or beginning like a domain's digits still reach the address rules.
+  assert.equal(ok('IP Address', '[198.51.100.7]'), '198.51.100.7');
+  assert.equal(ok('FQDN', '[2001:db8::1]'), '2001:db8::1');
+  assert.equal(ok('FQDN', '1password.example'), '1password.example');
+  no('IP Address', '[10.1.2.3]/8', /does not start at its network address/);
 });
 
 test('anything that is not exactly one entry is skipped with a reason', () => {

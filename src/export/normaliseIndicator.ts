@@ -30,7 +30,9 @@ export function normaliseIndicator(typeName: string, raw: string): NormalisedEnt
   if (value === '') return skip('empty value');
   if (/[\s\u0000-\u001f\u007f]/.test(value)) return skip('contains white space or control characters');
   if (value.length > 1000) return skip(`too long (${value.length} characters)`);
-  const asAddress = normaliseAddress(value);
+  // Only a value with a colon (IPv6) or starting with a digit (IPv4, CIDR, either in brackets)
+  // can be an address; the address parsers are the costliest part of a million domain names.
+  const asAddress = value.includes(':') || /^\[?\d/.test(value) ? normaliseAddress(value) : undefined;
   if (asAddress) return asAddress;
   if (typeName !== 'FQDN') return skip(`not a valid ${typeName === 'IPv6 Address' ? 'IPv6' : 'IP'} address`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.includes('/')) return skip('is a URL or path, not a domain');

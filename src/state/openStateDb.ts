@@ -65,6 +65,9 @@ export function openStateDb(options: OpenStateDbOptions): StateDb {
     // the ingest's peak memory drops by about 25 MB, which keeps it well under 256 MB.
     sqlite.pragma('cache_size = -4096');
     sqlite.pragma('temp.cache_size = -4096');
+    // SQLite may sort a set larger than its cache on a second thread (the export keys a million
+    // memberships by one sort): about a sixth faster on a 2-core host. Small sorts stay on one.
+    sqlite.pragma('threads = 2');
     const migrated = options.readonly ? 0 : applyMigrations(sqlite, migrations);
     const migrationCount = appliedMigrationCount(sqlite);
     if (options.readonly && migrationCount < migrations.length) {
