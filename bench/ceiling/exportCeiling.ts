@@ -48,22 +48,6 @@ export async function runExportCeiling(plan: ExportCeilingPlan): Promise<ExportC
     const auth = { authorization: `Bearer ${login.access_token as string}` };
     // The same projection the connector asks for (it falls back to whole records only when refused).
     const fields = `&fields=${encodeURIComponent(COLLECTION_FIELDS.join(','))}`;
-    // Side by side, as the connector reads them.
-    await Promise.all(
-      tq.collections.map(async (name) => {
-        const searches = await tqJson('GET', '/api/search/query', auth);
-        const search = (searches.data as Array<{ name: string; hash: string }>).find((s) => s.name === name);
-        if (!search) throw new Error(`ceiling: no collection '${name}'`);
-        for (let cursor = '*'; ; ) {
-          const page = await tqJson('GET', `/api/indicators/query/hash/${encodeURIComponent(search.hash)}?limit=${tq.pageSize}&cursorMark=${encodeURIComponent(cursor)}${fields}`, auth);
-          const n = Array.isArray(page.data) ? page.data.length : 0;
-          const next = page.nextCursorMark as string | undefined;
-          if (n === 0 || !next || next === cursor) break;
-          cursor = next;
-        }
-      }),
-    );
-
     const dt = plan.darktrace;
     const dtCall = async (method: 'GET' | 'POST', path: string, query: string, body?: string): Promise<Buffer | undefined> => {
       requests.darktrace++;
@@ -78,7 +62,22 @@ export async function runExportCeiling(plan: ExportCeilingPlan): Promise<ExportC
       }
       return undefined;
     };
-    await dtCall('GET', '/intelfeed', `fulldetails=true&source=${encodeURIComponent(dt.source)}`);
+    // Side by side, and the read-back at the same time, as the connector reads them.
+    const collectionsRead = Promise.all(
+      tq.collections.map(async (name) => {
+        const searches = await tqJson('GET', '/api/search/query', auth);
+        const search = (searches.data as Array<{ name: string; hash: string }>).find((s) => s.name === name);
+        if (!search) throw new Error(`ceiling: no collection '${name}'`);
+        for (let cursor = '*'; ; ) {
+          const page = await tqJson('GET', `/api/indicators/query/hash/${encodeURIComponent(search.hash)}?limit=${tq.pageSize}&cursorMark=${encodeURIComponent(cursor)}${fields}`, auth);
+          const n = Array.isArray(page.data) ? page.data.length : 0;
+          const next = page.nextCursorMark as string | undefined;
+          if (n === 0 || !next || next === cursor) break;
+          cursor = next;
+        }
+      }),
+    );
+    await Promise.all([collectionsRead, dtCall('GET', '/intelfeed', `fulldetails=true&source=${encodeURIComponent(dt.source)}`)]);
     // Two batches in flight, as the connector sends them.
     const batches: string[][] = [];
     for (let i = 0; i < plan.adds.length; i += plan.batchSize) batches.push(plan.adds.slice(i, i + plan.batchSize));

@@ -42,6 +42,9 @@ const COLLECTIONS_AT_ONCE = 3;
 /** At most one ledger commit per this long while adding (see `record` in runExport). */
 const RECORD_EVERY_MS = 1000;
 
+/** Thrown into the intel-feed listing to stop it when the collections failed or the run was stopped. */
+class ReadStopped extends Error {}
+
 export const EXPORT_DESCRIPTION = 'Exported from ThreatQ by tq-conn-darktrace';
 
 /**
@@ -62,19 +65,26 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
     const searches: SavedSearch[] = [];
     for (const name of config.export.collections) searches.push(await threatq.findCollection(name));
 
-    // 2. The desired set, normalised, with skips and their reasons.
+    // 2. The desired set (normalised, with skips and their reasons) and 3. what Darktrace holds
+    //    under our source (entries deleted by hand or lapsed are missing there), both streamed into
+    //    SQLite. They do not depend on each other, so they are read at the same time: each
+    //    appliance works on its answer while the other's is being filed.
     const members = new MemberWriter(sqlite);
     const skipMember = new ChunkedWriter<[string, string, string, string]>(sqlite, sqlite.prepare('INSERT OR IGNORE INTO temp.skip_members (raw_value, reason, type, collection) VALUES (?, ?, ?, ?)'));
-    // The collections are read side by side: a cursor walk is a chain of round trips, and with
-    // three chains ThreatQ always has a page to assemble while the connector files the others.
+    const feedWriter = new FeedWriter(sqlite);
     const perCollection: Record<string, number> = {};
     for (const search of searches) perCollection[search.name] = 0;
     let read = 0;
-    let failed = false;
+    // The first failure on either side; the other side stops at its next page or chunk.
+    let failure: { error: unknown } | undefined;
+    const stopped = () => failure !== undefined || ctx.signal.aborted;
+    const failFirst = (error: unknown) => {
+      failure ??= { error };
+    };
     const readOne = async (search: SavedSearch) => {
       try {
         for await (const page of threatq.collectionPages(search)) {
-          if (ctx.signal.aborted || failed) break;
+          if (stopped()) break;
           const values: string[] = [];
           for (const ind of page) {
             const r = normaliseIndicator(ind.typeName, ind.value);
@@ -87,46 +97,50 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
           ctx.progress.update('Export: reading collections', read);
         }
       } catch (error) {
-        failed = true;
+        // At once, so that the other walks and the read-back stop at their next page.
+        failFirst(error);
         throw error;
       }
-      if (failed || ctx.signal.aborted) return;
+      if (stopped()) return;
       const n = perCollection[search.name] ?? 0;
       logger.info('export.collection', `Read ${n} indicators from collection '${search.name}'`, { collection: search.name, indicators: n });
     };
-    // At most three walks at once, however many collections are configured: each is a query the
-    // appliance runs, and three already keep it busy. Every reader has stopped before the first
-    // failure is thrown: none may write after the tables are gone.
-    await pipelined(searches, COLLECTIONS_AT_ONCE, () => ctx.signal.aborted, readOne);
+    // The collections are read side by side too, at most three at once however many are
+    // configured: a cursor walk is a chain of round trips, and with three chains ThreatQ always has
+    // a page to assemble while the connector files the others; each is a query the appliance runs.
+    const collectionsRead = pipelined(searches, COLLECTIONS_AT_ONCE, stopped, readOne).catch(failFirst);
+    const feedRead = darktrace
+      .readIntelFeedDetails(
+        { source },
+        {
+          entries: (batch) => {
+            if (stopped()) throw new ReadStopped();
+            for (const e of batch) feedWriter.push(e.name, e.expiresAt);
+          },
+          restart: () => {
+            feedWriter.discard();
+            sqlite.exec('DELETE FROM temp.feed_in');
+          },
+        },
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ReadStopped)) failFirst(error);
+        return undefined;
+      });
+    // Both sides have stopped before anything is thrown: none may write after the tables are gone.
+    const [, feed] = await Promise.all([collectionsRead, feedRead]);
+    if (failure) throw failure.error;
+    if (ctx.signal.aborted || feed === undefined) return interrupted();
     skipMember.flush();
-    if (ctx.signal.aborted) return interrupted();
-    phases.end('read collections');
+    feedWriter.flush();
+    phases.end('read collections and intel feed');
     buildDesired(sqlite);
     sqlite.exec(`INSERT INTO temp.skips (raw_value, reason, type, collections)
                  SELECT raw_value, reason, min(type), json_group_array(collection)
                  FROM (SELECT raw_value, reason, type, collection FROM temp.skip_members ORDER BY raw_value, reason, collection) GROUP BY raw_value, reason`);
     sqlite.exec('DELETE FROM temp.skip_members');
-
-    phases.end('build desired set');
-
-    // 3. What Darktrace holds under our source (entries deleted by hand or lapsed are missing here),
-    //    streamed into the feed table as it arrives.
-    const feedWriter = new FeedWriter(sqlite);
-    const feed = await darktrace.readIntelFeedDetails(
-      { source },
-      {
-        entries: (batch) => {
-          for (const e of batch) feedWriter.push(e.name, e.expiresAt);
-        },
-        restart: () => {
-          feedWriter.discard();
-          sqlite.exec('DELETE FROM temp.feed_in');
-        },
-      },
-    );
-    feedWriter.flush();
     buildFeed(sqlite);
-    phases.end('read back intel feed');
+    phases.end('build desired set and feed');
     if (feed.rejects) logger.warn('export.feed_rejects', `${feed.rejects} intel-feed entries of source '${source}' could not be read and are left alone`);
 
     const now = clock.now();

@@ -1,6 +1,7 @@
 /**
  * Export over many collections: read side by side, but never more than three walks at once
- * (each is a query the ThreatQ appliance runs), and every collection read in full.
+ * (each is a query the ThreatQ appliance runs), and every collection read in full; Darktrace's
+ * intel feed is read back at the same time.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,4 +36,21 @@ test('seven collections: at most three are read at once, each is read to its end
   for (let i = 0; i < pages.length; i++) most = Math.max(most, [...spans.values()].filter((s) => s.first <= i && i <= s.last).length);
   assert.ok(most <= 3, `walks open at once: ${most}`);
   assert.ok(most >= 2, `the collections were read side by side (walks open at once: ${most})`);
+});
+
+test('the intel feed is read back while the collections are read, not after them', async (t) => {
+  const h = await startHarness(t, { collections: ['Collection 1'] });
+  addToCollection(h.sims, 'Collection 1', Array.from({ length: 1500 }, (_, j) => fqdn(`c-${j}.together.example`)));
+  assert.equal((await h.run(['export'])).code, 0, 'a first run fills the feed');
+  // The rerun's first collection page dribbles out over about a second.
+  h.sims.threatq.faults.add({ match: { method: 'GET', path: '/api/indicators/query/hash/' }, fault: { kind: 'slowBody', chunkBytes: 4096, delayMs: 40 } });
+  const from = { tq: h.sims.threatq.requests.length, dt: h.sims.darktrace.requests.length };
+  const r = await h.run(['export']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /unchanged 1500/);
+  const slowPage = h.sims.threatq.requests.slice(from.tq).find((q) => q.fault === 'slowBody');
+  const readBack = h.sims.darktrace.requests.slice(from.dt).find((q) => q.method === 'GET' && q.path === '/intelfeed' && q.query.includes('fulldetails'));
+  assert.ok(slowPage && readBack, 'both were requested');
+  assert.ok(slowPage.ms > 500, `the page was slow (${Math.round(slowPage.ms)} ms)`);
+  assert.ok(readBack.startedAt < slowPage.startedAt + slowPage.ms, 'the read-back was asked for before the collection page had arrived');
 });

@@ -27,6 +27,8 @@ export interface RequestLogEntry {
   status: number;
   /** Milliseconds from arrival until the response finished or the connection closed (0 until then). */
   ms: number;
+  /** Arrival, in `performance.now()` time: comparable across the simulators of one process. */
+  startedAt: number;
   fault?: FaultKind;
   /** lostResponse/heldResponse: true once the real handler finished (its write took effect) and its answer was swallowed. */
   swallowed?: boolean;
@@ -74,7 +76,7 @@ export async function startSimServer(handler: SimHandler, options: SimServerOpti
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
     const [path = '/', query = ''] = splitTarget(target);
-    const entry: RequestLogEntry = { method, path, query: redactQuery(query, redactor), status: 0, ms: 0 };
+    const entry: RequestLogEntry = { method, path, query: redactQuery(query, redactor), status: 0, ms: 0, startedAt: started };
     requests.push(entry);
     let settled = false;
     const settle = () => {
