@@ -119,5 +119,6 @@ export function createThreatQSim(options: ThreatQSimOptions = {}): ThreatQSim {
     requestCounts: () => Object.fromEntries(counts),
     requestCount: (route) => counts.get(route) ?? 0,
     resetRequestCounts: () => counts.clear(),
+    forgetQueryAnswers: () => engine.forgetAnswers(),
   };
 }

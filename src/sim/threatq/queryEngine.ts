@@ -94,6 +94,10 @@ export class IndicatorQueryEngine {
     this.#store = store;
   }
 
+  forgetAnswers(): void {
+    this.#cache.clear();
+  }
+
   /** The ids matching the query, in sort order. */
   run(query: IndicatorQuery, sort: SortKey[]): Int32Array {
     const key = JSON.stringify([query.criteria ?? null, query.filters ?? null, sort]);

@@ -47,4 +47,6 @@ export interface ThreatQSim {
   /** Requests for one route key (0 when none). */
   requestCount(route: string): number;
   resetRequestCounts(): void;
+  /** Forgets the answers of saved searches, so the next walk of each runs its query again (benchmarks: each client pays it). */
+  forgetQueryAnswers(): void;
 }
