@@ -1,7 +1,8 @@
 /**
  * Runs the connector as its own process, the way cron does — the built executable when it
  * exists, otherwise the sources through tsx — and reports wall time and the process's peak
- * resident memory (its own `maxRSS`, written on exit through TQDT_PEAK_RSS_FILE).
+ * resident memory (its own VmHWM, not rusage, which also counts the bench process copied at
+ * fork; written on exit through TQDT_PEAK_RSS_FILE, see src/cli/ownPeakRss.ts).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';

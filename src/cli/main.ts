@@ -6,11 +6,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { HELP_TEXT } from './helpText.gen.ts';
+import { ownPeakRssKiB } from './ownPeakRss.ts';
 
 // Benchmarks read the process's peak memory from here (a parent cannot get a child's rusage in
 // Node); set before the `--help` fast path so that every invocation reports it the same way.
 const peakRssFile = process.env['TQDT_PEAK_RSS_FILE'];
-if (peakRssFile) process.on('exit', () => writeFileSync(peakRssFile, `${process.resourceUsage().maxRSS}\n`));
+if (peakRssFile) process.on('exit', () => writeFileSync(peakRssFile, `${ownPeakRssKiB()}\n`));
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {

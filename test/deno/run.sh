@@ -21,6 +21,7 @@ EXCLUDE=(
   test/history/historyOlderDb.test.ts      # harness opens databases with better-sqlite3
   test/history/historyConcurrency.test.ts  # harness uses better-sqlite3 and spawns node
   test/sim/common/simMain.test.ts          # spawns `node --import tsx`
+  src/cli/ownPeakRss.test.ts               # spawns `node --import tsx` (the benchmarks' memory reading)
   test/sim/common/faultMatrix.test.ts      # its raw node:http client sees a mid-body reset as a request error under Deno
   test/reliability/                        # spawns and kills the built executable
   test/e2e/exportKill                      # spawns and kills the built executable
