@@ -131,4 +131,13 @@ test('the tally counts exactly the rows adoption and lapsing change, so a run ma
   assert.equal(store.adoptPresent(4, NOW), 0);
   assert.equal(store.lapsed(4, NOW), 0);
   assert.deepEqual(after.counts, before.counts, 'housekeeping changes no planned push or removal');
+
+  // Nothing unwanted left in Darktrace (the counts then skip Darktrace's pass): gone.example,
+  // still present in the ledger, has lapsed, and so has a new one.
+  sqlite.prepare(`DELETE FROM temp.feed WHERE value = 'gone.example'`).run();
+  row.run('older.example', '["B"]', NOW + DAY_MS);
+  const none = plan.tally();
+  assert.equal(none.counts.remove, 0);
+  assert.equal(none.lapse, 2);
+  assert.equal(store.lapsed(5, NOW), 2);
 });

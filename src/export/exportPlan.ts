@@ -84,9 +84,10 @@ export class ExportPlan {
   }
 
   /**
-   * The plan's counts and the ledger's housekeeping (entries to adopt, entries that lapsed), in
-   * two passes over the working tables, whatever the sizes. The housekeeping statements each join
-   * a million rows to find, on most runs, nothing: their counts let the caller skip them.
+   * The plan's counts and the ledger's housekeeping (entries to adopt, entries that lapsed): one
+   * pass over the wanted entries, and one over Darktrace's only when some of them are unwanted.
+   * The housekeeping statements each join a million rows to find, on most runs, nothing: their
+   * counts let the caller skip them.
    */
   tally(): PlanTally {
     const due = refreshBefore(this.settings) === undefined ? 'f.expires_at IS NOT NULL' : '(f.expires_at IS NULL OR f.expires_at < @cut)';
@@ -102,14 +103,20 @@ export class ExportPlan {
          FROM temp.desired d LEFT JOIN temp.feed f ON f.value = d.value LEFT JOIN export_ledger l ON l.value = d.value`,
       )
       .get(this.#refreshParams()) as { desired: number; adds: number; restore: number; refresh: number; adopt: number; wantedPresent: number };
-    const unwanted = this.sqlite
-      .prepare(
-        `SELECT count(*) AS remove,
-                coalesce(sum(EXISTS (SELECT 1 FROM export_ledger l WHERE l.value = f.value AND l.state = 'present')), 0) AS present
-         FROM temp.feed f WHERE NOT EXISTS (SELECT 1 FROM temp.desired d WHERE d.value = f.value)`,
-      )
-      .get() as { remove: number; present: number };
     const one = (sql: string) => (this.sqlite.prepare(sql).get() as { n: number }).n;
+    // Darktrace's entries that no collection wants: all of them but the wanted ones it holds
+    // (values are unique in both tables), so the second pass runs only when there are some.
+    const remove = one('SELECT count(*) AS n FROM temp.feed') - (wanted.desired - wanted.adds);
+    const unwanted =
+      remove === 0
+        ? { remove, present: 0 }
+        : (this.sqlite
+            .prepare(
+              `SELECT count(*) AS remove,
+                      coalesce(sum(EXISTS (SELECT 1 FROM export_ledger l WHERE l.value = f.value AND l.state = 'present')), 0) AS present
+               FROM temp.feed f WHERE NOT EXISTS (SELECT 1 FROM temp.desired d WHERE d.value = f.value)`,
+            )
+            .get() as { remove: number; present: number });
     // Lapsed (ExportLedgerStore.lapsed): present in the ledger, neither wanted nor in Darktrace.
     const present = one(`SELECT count(*) AS n FROM export_ledger WHERE state = 'present'`);
     return {

@@ -75,12 +75,20 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
     const perCollection: Record<string, number> = {};
     for (const search of searches) perCollection[search.name] = 0;
     let read = 0;
-    // The first failure on either side; the other side stops at its next page or chunk.
+    // The first failure on either side ends the reading at once; whatever the other side still
+    // receives is dropped unread (every write below checks `stopped()` in the same synchronous step),
+    // and its request is cut when the run closes its connections.
     let failure: { error: unknown } | undefined;
     const stopped = () => failure !== undefined || ctx.signal.aborted;
+    let wake: () => void = () => undefined;
+    const stoppedEarly = new Promise<void>((resolve) => (wake = resolve));
     const failFirst = (error: unknown) => {
       failure ??= { error };
+      wake();
     };
+    const onAbort = () => wake();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    if (ctx.signal.aborted) wake();
     const readOne = async (search: SavedSearch) => {
       try {
         for await (const page of threatq.collectionPages(search)) {
@@ -118,6 +126,7 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
             for (const e of batch) feedWriter.push(e.name, e.expiresAt);
           },
           restart: () => {
+            if (stopped()) throw new ReadStopped();
             feedWriter.discard();
             sqlite.exec('DELETE FROM temp.feed_in');
           },
@@ -127,9 +136,12 @@ export async function runExport(ctx: PipelineContext, o: ExportOptions): Promise
         if (!(error instanceof ReadStopped)) failFirst(error);
         return undefined;
       });
-    // Both sides have stopped before anything is thrown: none may write after the tables are gone.
-    const [, feed] = await Promise.all([collectionsRead, feedRead]);
+    const both = Promise.all([collectionsRead, feedRead]);
+    await Promise.race([both, stoppedEarly]);
+    ctx.signal.removeEventListener('abort', onAbort);
     if (failure) throw failure.error;
+    if (ctx.signal.aborted) return interrupted();
+    const [, feed] = await both;
     if (ctx.signal.aborted || feed === undefined) return interrupted();
     skipMember.flush();
     feedWriter.flush();

@@ -54,3 +54,32 @@ test('the intel feed is read back while the collections are read, not after them
   assert.ok(slowPage.ms > 500, `the page was slow (${Math.round(slowPage.ms)} ms)`);
   assert.ok(readBack.startedAt < slowPage.startedAt + slowPage.ms, 'the read-back was asked for before the collection page had arrived');
 });
+
+test('a collection that fails ends the run at once, without waiting for a read-back that hangs', async (t) => {
+  const h = await startHarness(t, { collections: ['Collection 1'] });
+  addToCollection(h.sims, 'Collection 1', Array.from({ length: 2500 }, (_, j) => fqdn(`c-${j}.stop.example`)));
+  h.sims.darktrace.faults.add({ match: { method: 'GET', path: '/intelfeed' }, fault: { kind: 'hang' } });
+  h.sims.threatq.faults.add({ match: { method: 'GET', path: '/api/indicators/query/hash/', nth: 2 }, fault: { kind: 'forbidden' } });
+  const started = performance.now();
+  const r = await h.run(['export']);
+  const seconds = (performance.now() - started) / 1000;
+  assert.equal(r.code, 3, `ThreatQ's refusal is the run's error: ${r.stderr}`);
+  assert.match(r.stderr, /ThreatQ refused GET \/api\/indicators\/query\/hash/);
+  assert.equal(h.sims.darktrace.requests.filter((q) => q.method === 'POST').length, 0, 'nothing written to Darktrace');
+  // Darktrace's read-back would take a minute to time out (and be retried): the run did not wait for it.
+  assert.ok(seconds < 20, `the run ended ${seconds.toFixed(1)} s after it started`);
+});
+
+test('a read-back that fails ends the run at once, without reading the rest of the collections', async (t) => {
+  const h = await startHarness(t, { collections: ['Collection 1'] });
+  addToCollection(h.sims, 'Collection 1', Array.from({ length: 6000 }, (_, j) => fqdn(`c-${j}.stop.example`)));
+  h.sims.darktrace.faults.add({ match: { method: 'GET', path: '/intelfeed' }, fault: { kind: 'htmlLogin' } });
+  // Each collection page dribbles out over about a second.
+  h.sims.threatq.faults.add({ match: { method: 'GET', path: '/api/indicators/query/hash/', times: 100 }, fault: { kind: 'slowBody', chunkBytes: 8192, delayMs: 80 } });
+  const r = await h.run(['export']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /Darktrace/);
+  const pages = h.sims.threatq.requests.filter((q) => q.path.startsWith('/api/indicators/query/hash/'));
+  assert.ok(pages.length < 6, `the walk stopped after ${pages.length} of 7 pages`);
+  assert.equal(h.sims.darktrace.requests.filter((q) => q.method === 'POST').length, 0, 'nothing written to Darktrace');
+});
