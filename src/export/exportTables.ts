@@ -37,7 +37,9 @@ export function buildFeed(sqlite: Database.Database): void {
 }
 
 export function dropExportTables(sqlite: Database.Database): void {
-  sqlite.exec('DROP TABLE IF EXISTS temp.members; DROP TABLE IF EXISTS temp.skip_members; DROP TABLE IF EXISTS temp.desired; DROP TABLE IF EXISTS temp.feed_in; DROP TABLE IF EXISTS temp.feed; DROP TABLE IF EXISTS temp.skips;');
+  sqlite.exec(
+    'DROP TABLE IF EXISTS temp.members; DROP TABLE IF EXISTS temp.skip_members; DROP TABLE IF EXISTS temp.desired; DROP TABLE IF EXISTS temp.feed_in; DROP TABLE IF EXISTS temp.feed; DROP TABLE IF EXISTS temp.skips; DROP TABLE IF EXISTS temp.plan_adds; DROP TABLE IF EXISTS temp.plan_refreshes;',
+  );
 }
 
 /**
