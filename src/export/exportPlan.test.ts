@@ -1,10 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openStateDb } from '../state/openStateDb.ts';
-import { createExportTables } from './exportTables.ts';
+import { exportTablesDb } from '../../test/helpers/exportTablesDb.ts';
 import { DAY_MS, ExportPlan, type PlanList, type PlanRange } from './exportPlan.ts';
 import { ExportLedgerStore } from './exportLedgerStore.ts';
 
@@ -14,14 +10,7 @@ const NOW = Date.UTC(2025, 0, 1);
 const WANTED = ['a.example', 'A.example', 'a.example.org', 'b.example', 'é.example', 'Z.example', '10.0.0.1', '10.0.0.10', '9.9.9.9', 'zz.example', 'ü.example', 'm.example'];
 
 function fixture(t: { after: (fn: () => void) => void }) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'tqdt-plan-'));
-  const state = openStateDb({ path: path.join(dir, 'state.db') });
-  t.after(() => {
-    state.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const sqlite = state.sqlite;
-  createExportTables(sqlite);
+  const sqlite = exportTablesDb(t);
   const desired = sqlite.prepare('INSERT INTO temp.desired (value, collections) VALUES (?, ?)');
   WANTED.forEach((v, i) => desired.run(v, JSON.stringify(i % 2 ? ['A', 'B'] : ['A'])));
   const feed = sqlite.prepare('INSERT INTO temp.feed (value, expires_at) VALUES (?, ?)');

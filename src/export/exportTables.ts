@@ -59,18 +59,21 @@ export class MemberWriter {
 }
 
 /**
- * Rows of `feed_in` (value, expiry), buffered and written a thousand at a time as one JSON array
- * of pairs per statement (half the cost of a call per row; larger arrays get slower again).
+ * Rows of `feed_in` (value, expiry), buffered and written a thousand at a time: as one JSON array
+ * of values when they share one expiry (entries pushed by one run do, so this is the usual case),
+ * else as one array of pairs (half the cost of a call per row; larger arrays get slower again).
  */
 export class FeedWriter {
-  readonly #insert: Database.Statement;
+  readonly #insertPairs: Database.Statement;
+  readonly #insertValues: Database.Statement;
   #rows: Array<[string, number | null]> = [];
 
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
     private readonly batch = 1000,
   ) {
-    this.#insert = sqlite.prepare('INSERT INTO temp.feed_in (value, expires_at) SELECT value ->> 0, value ->> 1 FROM json_each(@rows) ORDER BY key');
+    this.#insertPairs = sqlite.prepare('INSERT INTO temp.feed_in (value, expires_at) SELECT value ->> 0, value ->> 1 FROM json_each(@rows) ORDER BY key');
+    this.#insertValues = sqlite.prepare('INSERT INTO temp.feed_in (value, expires_at) SELECT value, @expiresAt FROM json_each(@values) ORDER BY key');
   }
 
   push(value: string, expiresAt: number | null): void {
@@ -84,10 +87,12 @@ export class FeedWriter {
   }
 
   flush(): void {
-    if (this.#rows.length === 0) return;
-    const rows = JSON.stringify(this.#rows);
+    const rows = this.#rows;
+    if (rows.length === 0) return;
     this.#rows = [];
-    this.#insert.run({ rows });
+    const expiresAt = rows[0]![1];
+    if (rows.every((r) => r[1] === expiresAt)) this.#insertValues.run({ values: JSON.stringify(rows.map((r) => r[0])), expiresAt });
+    else this.#insertPairs.run({ rows: JSON.stringify(rows) });
   }
 }
 
