@@ -141,13 +141,13 @@ export class ExportPlan {
    * caller writes to the ledger between pages, which an open SQLite statement would forbid.
    */
   adds(): Generator<Array<PlannedEntry & { restore: boolean }>> {
-    const stmt = this.sqlite.prepare(`SELECT d.value, d.collections, (l.state = 'present') AS restore ${ADDS_FROM} AND d.value > @after ORDER BY d.value LIMIT @limit`);
+    const stmt = this.sqlite.prepare(`SELECT value, collections, restore FROM ${this.#listTable('adds')} WHERE value > @after ORDER BY value LIMIT @limit`);
     return pages((after, limit) => (stmt.all({ after, limit }) as Array<{ value: string; collections: string; restore: number | null }>).map((r) => ({ value: r.value, collections: JSON.parse(r.collections) as string[], restore: r.restore === 1 })), this.pageSize);
   }
 
   refreshes(): Generator<PlannedEntry[]> {
-    const stmt = this.sqlite.prepare(`SELECT d.value, d.collections ${this.#refreshFrom()} AND d.value > @after ORDER BY d.value LIMIT @limit`);
-    return pages((after, limit) => (stmt.all({ ...this.#refreshParams(), after, limit }) as Array<{ value: string; collections: string }>).map(entry), this.pageSize);
+    const stmt = this.sqlite.prepare(`SELECT value, collections FROM ${this.#listTable('refreshes')} WHERE value > @after ORDER BY value LIMIT @limit`);
+    return pages((after, limit) => (stmt.all({ after, limit }) as Array<{ value: string; collections: string }>).map(entry), this.pageSize);
   }
 
   /**
