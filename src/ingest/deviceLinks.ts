@@ -15,7 +15,10 @@ export class DeviceLinks {
   readonly #insertAlert: Database.Statement;
 
   constructor(private readonly sqlite: Database.Database) {
-    sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS ingest_links (device_key TEXT NOT NULL, event_id INTEGER NOT NULL, device_json TEXT NOT NULL, PRIMARY KEY (device_key, event_id)) WITHOUT ROWID;
+    // Keyed by event first: events arrive in increasing id order, so rows are appended. Keyed by
+    // device first, every row went to a random page of a table far bigger than the temp cache
+    // (a first ingest of 55,000 alerts spent seconds spilling it).
+    sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS ingest_links (device_key TEXT NOT NULL, event_id INTEGER NOT NULL, device_json TEXT NOT NULL, PRIMARY KEY (event_id, device_key)) WITHOUT ROWID;
                  CREATE TEMP TABLE IF NOT EXISTS ingest_link_alerts (kind TEXT NOT NULL, darktrace_id TEXT NOT NULL, PRIMARY KEY (kind, darktrace_id)) WITHOUT ROWID;`);
     this.clear();
     this.#insert = sqlite.prepare('INSERT OR REPLACE INTO temp.ingest_links (device_key, event_id, device_json) VALUES (?, ?, ?)');

@@ -50,5 +50,14 @@ export const migrations: EmbeddedMigration[] = [
       "\nCREATE INDEX `quarantine_last_run` ON `quarantine` (`last_run_id`);",
       "\nCREATE INDEX `runs_status_started_at` ON `runs` (`status`,`started_at`);"
     ]
+  },
+  {
+    "tag": "0003_drop_unused_alert_indexes",
+    "folderMillis": 1795970353128,
+    "hash": "0c9da787dc6cad588c8a4d1b9436adb366af60b29feade9d3cdea373d0285569",
+    "sql": [
+      "DROP INDEX `alert_ledger_event`;",
+      "\nDROP INDEX `alert_ledger_title`;"
+    ]
   }
 ];

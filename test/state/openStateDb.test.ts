@@ -9,6 +9,7 @@ import { openStateDb } from '../../src/state/openStateDb.ts';
 import { applyMigrations } from '../../src/state/migrate.ts';
 import { migrations } from '../../src/state/migrations.gen.ts';
 import { ConnectorError } from '../../src/errors.ts';
+import { AlertLedgerStore } from '../../src/ingest/alertLedgerStore.ts';
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'state-'));
@@ -48,6 +49,26 @@ test('a database made by the first migration is upgraded on open', (t) => {
   assert.equal(state.migrated, migrations.length - 1);
   assert.equal(state.migrationCount, migrations.length);
   assert.equal((state.sqlite.prepare("SELECT value FROM meta WHERE key='kept'").get() as { value: string }).value, 'yes');
+});
+
+test('an ingest ledger from before 0003 keeps its alerts and loses only the two indexes no query used', (t) => {
+  const file = path.join(tempDir(t), 'old.db');
+  const old = new Database(file);
+  applyMigrations(old, migrations.filter((m) => !m.tag.startsWith('0003_')));
+  old
+    .prepare(
+      `INSERT INTO alert_ledger (kind, darktrace_id, content_hash, state, title, threatq_event_id, alert_time, first_run_id, last_run_id)
+       VALUES ('model_breach', '4711', 'h', 'linking', 'Model Breach: X on host [pbid 4711]', 12, 1, 1, 1)`,
+    )
+    .run();
+  old.close();
+  const state = openStateDb({ path: file });
+  t.after(() => state.close());
+  const indexes = (state.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'alert_ledger' AND sql IS NOT NULL ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name);
+  assert.deepEqual(indexes, ['alert_ledger_state']);
+  const store = new AlertLedgerStore(state.sqlite);
+  assert.deepEqual(store.get('model_breach', '4711'), { kind: 'model_breach', darktraceId: '4711', contentHash: 'h', state: 'linking', title: 'Model Breach: X on host [pbid 4711]', threatqEventId: 12 });
+  assert.deepEqual(store.unfinished().map((r) => r.darktraceId), ['4711']);
 });
 
 test('a read-only open of an older database says how to upgrade it', (t) => {
