@@ -87,7 +87,12 @@ export const ingestBench: Bench = async (options: BenchOptions): Promise<BenchRo
     options.log(
       `ingest: seeded ${size.breaches.toLocaleString('en')} breaches, ${size.aiEvents.toLocaleString('en')} AI Analyst events, ${size.devices.toLocaleString('en')} devices over 5 days in ${Math.round(performance.now() - seedStarted)} ms`,
     );
-    const env = { ...connectorEnvFor(sims, dir, ['Export to Darktrace']), HOME: dir };
+    const env: Record<string, string> = { ...connectorEnvFor(sims, dir, ['Export to Darktrace']), HOME: dir };
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of every connector run (--cpu-prof is refused in NODE_OPTIONS).
+    const prof = process.env['BENCH_CPU_PROF'];
+    if (prof) Object.assign(env, { NODE_OPTIONS: `--import=${new URL('./lib/cpuProfilePreload.mjs', import.meta.url).href}`, BENCH_CPU_PROF_DIR: prof });
+    // BENCH_INGEST_SCENARIOS=1 runs only the first run (profiling one scenario at a time).
+    const only = Number(process.env['BENCH_INGEST_SCENARIOS'] ?? 3);
     const ceilingState = newCeilingState();
     const scale = `${size.breaches.toLocaleString('en')} breaches + ${size.aiEvents.toLocaleString('en')} AI Analyst events, ${size.devices.toLocaleString('en')} devices, 5 days`;
 
@@ -98,11 +103,13 @@ export const ingestBench: Bench = async (options: BenchOptions): Promise<BenchRo
       row(`first run (${scale}; -hist 6)`, first, total, '≤1.5x ceiling, ≤256 MiB', first.run.ms <= 1.5 * first.ceiling.ms && first.run.peakRssMiB <= MB_LIMIT && firstOk, options),
     );
 
+    if (only < 2) return rows;
     const rerun = await measure(sims, ceilingServer, env, dir, ['ingest'], ceilingState, 'no-change rerun');
     rows.push(
       row('no-change rerun (re-reads the last 2 days)', rerun, rerun.counts.fetched, '0 writes to ThreatQ, ≤256 MiB', rerun.requests.writesToThreatQ === 0 && rerun.run.peakRssMiB <= MB_LIMIT, options),
     );
 
+    if (only < 3) return rows;
     const change = changeAlerts(sims, Math.round(total * 0.02), size);
     options.log(`ingest: changed ${change.alerts.size} alerts in Darktrace: ${change.summary}`);
     const changed = await measure(sims, ceilingServer, env, dir, ['ingest'], ceilingState, 'rerun after 2% changed');
