@@ -2,7 +2,7 @@
  * Runs the connector as its own process, the way cron does — the built executable when it
  * exists, otherwise the sources through tsx — and reports wall time and the process's peak
  * resident memory (its own VmHWM, not rusage, which also counts the bench process copied at
- * fork; written on exit through TQDT_PEAK_RSS_FILE, see src/cli/ownPeakRss.ts).
+ * fork) and CPU time, written on exit through TQDT_PEAK_RSS_FILE (src/cli/main.ts, ownPeakRss.ts).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +16,8 @@ export interface ConnectorRun {
   ms: number;
   /** Peak resident set size of the connector process, in MiB. */
   peakRssMiB: number;
+  /** CPU time of the connector process (all its threads), in ms: its own work, whatever it waited for. */
+  cpuMs: number;
 }
 
 export async function runConnector(args: string[], env: Record<string, string>, cwd: string): Promise<ConnectorRun> {
@@ -27,12 +29,15 @@ export async function runConnector(args: string[], env: Record<string, string>, 
     const r = await done;
     const ms = performance.now() - started;
     let peakKiB = NaN;
+    let cpuMs = NaN;
     try {
-      peakKiB = Number(readFileSync(rssFile, 'utf8').trim());
+      const [kib, cpu] = readFileSync(rssFile, 'utf8').split('\n');
+      peakKiB = Number(kib);
+      cpuMs = cpu ? Number(cpu) : NaN;
     } catch {
       // The process died before its exit handler ran; the caller sees the exit code.
     }
-    return { code: r.code, stdout: r.stdout, stderr: r.stderr, ms, peakRssMiB: peakKiB / 1024 };
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr, ms, peakRssMiB: peakKiB / 1024, cpuMs };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

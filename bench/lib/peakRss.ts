@@ -13,7 +13,7 @@ export function peakRssOfRun(file: string, args: string[], options: { cwd: strin
   const out = path.join(tmp, 'peak-rss');
   try {
     spawnSync(file, args, { cwd: options.cwd, env: { ...options.env, TQDT_PEAK_RSS_FILE: out }, stdio: 'ignore' });
-    const kib = Number(readFileSync(out, 'utf8').trim());
+    const kib = Number(readFileSync(out, 'utf8').split('\n')[0]);
     return kib > 0 ? kib / 1024 : NaN;
   } catch {
     return NaN;

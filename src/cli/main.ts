@@ -8,10 +8,16 @@ import { writeFileSync } from 'node:fs';
 import { HELP_TEXT } from './helpText.gen.ts';
 import { ownPeakRssKiB } from './ownPeakRss.ts';
 
-// Benchmarks read the process's peak memory from here (a parent cannot get a child's rusage in
-// Node); set before the `--help` fast path so that every invocation reports it the same way.
+// Benchmarks read the process's peak memory (KiB) and CPU time (ms, every thread: SQLite's and
+// V8's helpers included) from here, a line each: a parent cannot get a child's rusage in Node.
+// Set before the `--help` fast path so that every invocation reports them the same way.
 const peakRssFile = process.env['TQDT_PEAK_RSS_FILE'];
-if (peakRssFile) process.on('exit', () => writeFileSync(peakRssFile, `${ownPeakRssKiB()}\n`));
+if (peakRssFile) {
+  process.on('exit', () => {
+    const cpu = process.cpuUsage();
+    writeFileSync(peakRssFile, `${ownPeakRssKiB()}\n${Math.round((cpu.user + cpu.system) / 1000)}\n`);
+  });
+}
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
