@@ -15,11 +15,14 @@ export function describeMachine(): string[] {
   ];
 }
 
-/** Short commit hash, with "+ uncommitted changes" when the tree differs from it. */
+/**
+ * Short commit hash, with "+ uncommitted changes" when the tree differs from it. The results
+ * file is left out: it is this bench's own output, rewritten by every run.
+ */
 export function describeCommit(cwd: string): string {
   try {
     const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd, encoding: 'utf8' }).trim() !== '';
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', '.', ':(exclude)bench/RESULTS.md'], { cwd, encoding: 'utf8' }).trim() !== '';
     return dirty ? `${hash} + uncommitted changes` : hash;
   } catch {
     return 'unknown (not a git checkout)';
