@@ -1,2 +1,2 @@
-DROP INDEX `alert_ledger_event`;--> statement-breakpoint
-DROP INDEX `alert_ledger_title`;
+DROP INDEX IF EXISTS `alert_ledger_event`;--> statement-breakpoint
+DROP INDEX IF EXISTS `alert_ledger_title`;

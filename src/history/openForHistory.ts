@@ -6,6 +6,7 @@ import { applyMigrations, appliedMigrationCount } from '../state/migrate.ts';
 import { migrations } from '../state/migrations.gen.ts';
 import { openStateDb, stateDbPath } from '../state/openStateDb.ts';
 import { openSqlite } from '../state/sqliteDriver.ts';
+import { readableInPlace } from './readableInPlace.ts';
 
 export interface HistoryDb {
   path: string;
@@ -19,8 +20,9 @@ export interface HistoryDb {
  * Opens the state database for `history`. A run may hold the lock meanwhile: WAL lets history
  * read beside it. When the file can be written, an older database is upgraded in place, as
  * every command does. When it cannot (an auditor's account, a read-only copy, a backup), history
- * still answers: it reads the file where it is when the schema is current, and otherwise from
- * an in-memory copy that it upgrades — the file is never changed. `write` (prune) needs the file.
+ * still answers: it reads the file where it is when the schema has what history reads
+ * (`readableInPlace`), and otherwise from an in-memory copy that it upgrades — the file is never
+ * changed. `write` (prune) needs the file.
  */
 export function openForHistory(configDir: string, name: string, write: boolean): HistoryDb {
   const file = stateDbPath(configDir, name);
@@ -58,7 +60,7 @@ function openReadOnly(file: string): HistoryDb {
     const ro = openSqlite(file, { readonly: true, fileMustExist: true });
     try {
       ro.pragma('busy_timeout = 15000');
-      if (appliedMigrationCount(ro) >= migrations.length) return { path: file, sqlite: ro, mode: 'file', close: () => ro.close() };
+      if (readableInPlace(appliedMigrationCount(ro))) return { path: file, sqlite: ro, mode: 'file', close: () => ro.close() };
       bytes = ro.serialize();
     } catch (e) {
       ro.close();

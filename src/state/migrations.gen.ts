@@ -54,10 +54,10 @@ export const migrations: EmbeddedMigration[] = [
   {
     "tag": "0003_drop_unused_alert_indexes",
     "folderMillis": 1795970353128,
-    "hash": "0c9da787dc6cad588c8a4d1b9436adb366af60b29feade9d3cdea373d0285569",
+    "hash": "80c5d8f9f9148631e4ed1e9294409b4f9c5ae7e0787ec19328fe54cd0a327d87",
     "sql": [
-      "DROP INDEX `alert_ledger_event`;",
-      "\nDROP INDEX `alert_ledger_title`;"
+      "DROP INDEX IF EXISTS `alert_ledger_event`;",
+      "\nDROP INDEX IF EXISTS `alert_ledger_title`;"
     ]
   }
 ];
