@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { startSims, type Sims } from '../src/sim/startSims.ts';
 import { connectorEnvFor } from '../src/sim/connectorEnv.ts';
 import { seedThreatQ } from '../src/sim/threatq/seed.ts';
-import { runConnector, type ConnectorRun } from './lib/connectorProcess.ts';
+import { cpuText, runConnector, type ConnectorRun } from './lib/connectorProcess.ts';
 import type { Bench, BenchOptions, BenchRow } from './lib/types.ts';
 import { runExportCeiling, type ExportCeilingResult } from './ceiling/exportCeiling.ts';
 
@@ -119,11 +119,11 @@ export const exportBench: Bench = async (options: BenchOptions): Promise<BenchRo
         requests: m.requests,
         ceilingMs: Math.round(m.ceiling.ms),
         target: s.target,
-        notes: `ratio to ceiling ${(m.run.ms / m.ceiling.ms).toFixed(2)}x; connector CPU ${(m.run.cpuMs / 1000).toFixed(2)} s; simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s; ${m.exported.toLocaleString('en')} entries written; ceiling requests TQ ${m.ceiling.requests.threatq}, DT ${m.ceiling.requests.darktrace}; ${lastLine(m.run.stdout)}; ${phaseLine(m.run)}`,
+        notes: `ratio to ceiling ${(m.run.ms / m.ceiling.ms).toFixed(2)}x; connector CPU ${cpuText(m.run)}; simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s; ${m.exported.toLocaleString('en')} entries written; ceiling requests TQ ${m.ceiling.requests.threatq}, DT ${m.ceiling.requests.darktrace}; ${lastLine(m.run.stdout)}; ${phaseLine(m.run)}`,
       };
       if (met !== undefined) row.met = met;
       rows.push(row);
-      options.log(`export: ${s.label}: ${(m.run.ms / 1000).toFixed(2)} s (ceiling ${(m.ceiling.ms / 1000).toFixed(2)} s, ${(m.run.ms / m.ceiling.ms).toFixed(2)}x), peak RSS ${m.run.peakRssMiB.toFixed(1)} MiB, CPU ${(m.run.cpuMs / 1000).toFixed(2)} s, requests TQ ${m.requests.threatq} DT ${m.requests.darktrace} (${m.requests.writesToDarktrace} writes); simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s`);
+      options.log(`export: ${s.label}: ${(m.run.ms / 1000).toFixed(2)} s (ceiling ${(m.ceiling.ms / 1000).toFixed(2)} s, ${(m.run.ms / m.ceiling.ms).toFixed(2)}x), peak RSS ${m.run.peakRssMiB.toFixed(1)} MiB, CPU ${cpuText(m.run)}, requests TQ ${m.requests.threatq} DT ${m.requests.darktrace} (${m.requests.writesToDarktrace} writes); simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s`);
     }
     return rows;
   } finally {

@@ -24,7 +24,7 @@ import { connectorEnvFor } from '../src/sim/connectorEnv.ts';
 import { createThreatQSim } from '../src/sim/threatq/index.ts';
 import { startSimServer, type SimServer } from '../src/sim/common/startSimServer.ts';
 import { Mulberry32 } from '../src/sim/darktrace/seed/prng.ts';
-import { runConnector, type ConnectorRun } from './lib/connectorProcess.ts';
+import { cpuText, runConnector, type ConnectorRun } from './lib/connectorProcess.ts';
 import type { Bench, BenchOptions, BenchRow } from './lib/types.ts';
 import { newCeilingState, runIngestCeiling, type IngestCeilingResult, type IngestCeilingState } from './ceiling/ingestCeiling.ts';
 
@@ -205,10 +205,10 @@ function row(scenario: string, m: Measured, alerts: number, target: string, met:
     ceilingMs: Math.round(m.ceiling.ms),
     target,
     met,
-    notes: `ratio to ceiling ${ratio.toFixed(2)}x; connector CPU ${(m.run.cpuMs / 1000).toFixed(2)} s; simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s; fetched ${c.fetched}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, quarantined ${c.quarantined}, failed ${c.failed}, devices ${c.devices} (${c.indicators} indicators, ${c.assets} assets); requests: ${routes}`,
+    notes: `ratio to ceiling ${ratio.toFixed(2)}x; connector CPU ${cpuText(m.run)}; simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s; fetched ${c.fetched}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, quarantined ${c.quarantined}, failed ${c.failed}, devices ${c.devices} (${c.indicators} indicators, ${c.assets} assets); requests: ${routes}`,
   };
   options.log(
-    `ingest: ${scenario}: ${(m.run.ms / 1000).toFixed(2)} s (ceiling ${(m.ceiling.ms / 1000).toFixed(2)} s, ${ratio.toFixed(2)}x), peak RSS ${m.run.peakRssMiB.toFixed(1)} MiB, CPU ${(m.run.cpuMs / 1000).toFixed(2)} s, requests TQ ${m.requests.threatq} (${m.requests.writesToThreatQ} writes) DT ${m.requests.darktrace}; simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s`,
+    `ingest: ${scenario}: ${(m.run.ms / 1000).toFixed(2)} s (ceiling ${(m.ceiling.ms / 1000).toFixed(2)} s, ${ratio.toFixed(2)}x), peak RSS ${m.run.peakRssMiB.toFixed(1)} MiB, CPU ${cpuText(m.run)}, requests TQ ${m.requests.threatq} (${m.requests.writesToThreatQ} writes) DT ${m.requests.darktrace}; simulators busy DT ${(m.simMs.darktrace / 1000).toFixed(2)} s, TQ ${(m.simMs.threatq / 1000).toFixed(2)} s`,
   );
   return out;
 }

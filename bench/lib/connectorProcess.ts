@@ -42,3 +42,8 @@ export async function runConnector(args: string[], env: Record<string, string>, 
     rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+/** The run's CPU time for notes: "12.34 s", or "n/a" from an executable older than the CPU line. */
+export function cpuText(run: Pick<ConnectorRun, 'cpuMs'>): string {
+  return Number.isFinite(run.cpuMs) ? `${(run.cpuMs / 1000).toFixed(2)} s` : 'n/a';
+}

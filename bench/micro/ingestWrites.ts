@@ -1,7 +1,9 @@
 /**
  * The SQLite writes of a first ingest of 55,000 alerts, without the network: 110 batches of 500
  * through AlertLedgerStore.markCreating (each with the previous batch's confirmations) and
- * DeviceLinks.addMany (two devices per alert, out of 20,000), as runIngest does.
+ * DeviceLinks.addMany (two devices per alert, out of 20,000), as runIngest does, then
+ * DeviceLinks.writeDevices against a ThreatQ stand-in that answers at once (its own SQL: the
+ * indicator and asset lists built from the links, read a page at a time).
  * `before` puts back what this was measured against: the ledger's title and event-id indexes
  * (dropped by migration 0003) and the device-first key of the links table.
  *   node --import tsx bench/micro/ingestWrites.ts [before]
@@ -50,11 +52,18 @@ try {
     links.addMany(confirm.map((c) => ({ ...c, devices: [device((c.eventId * 7919) % 20_000), device((c.eventId * 104_729) % 20_000)] })));
     linksMs += performance.now() - t;
   }
-  const t = performance.now();
+  let t = performance.now();
   store.confirm(confirm, 1, 2);
   ledgerMs += performance.now() - t;
+  let nextId = 1;
+  const answer = <T>(items: T[]) => Promise.resolve(items.map((item) => ({ ok: true as const, item, id: nextId++ })));
+  const threatq = { upsertIndicators: answer, upsertAssets: answer } as unknown as Parameters<DeviceLinks['writeDevices']>[0];
+  t = performance.now();
+  const written = await links.writeDevices(threatq, { status: 'Review', sources: [{ name: 'Darktrace' }], batchSize: 500, signal: new AbortController().signal });
+  const devicesMs = performance.now() - t;
   console.log(
-    `${before ? 'before (title and event-id indexes, links keyed by device)' : 'as now'}: ledger ${Math.round(ledgerMs)} ms, device links ${Math.round(linksMs)} ms, database ${(statSync(path.join(dir, 'state.db')).size / 1e6).toFixed(1)} MB`,
+    `${before ? 'before (title and event-id indexes, links keyed by device)' : 'as now'}: ledger ${Math.round(ledgerMs)} ms, device links ${Math.round(linksMs)} ms, ` +
+      `device lists ${Math.round(devicesMs)} ms (${written.indicators} indicators, ${written.assets} assets), database ${(statSync(path.join(dir, 'state.db')).size / 1e6).toFixed(1)} MB`,
   );
 } finally {
   db.close();
