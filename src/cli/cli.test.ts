@@ -113,7 +113,7 @@ test('a bad proxy URL is refused without echoing its password', async () => {
   assert.doesNotMatch(e.message + (e.hint ?? ''), /s3cretPass/);
 });
 
-test('running a command does not render the help text first (it costs ~45 ms of every start)', async () => {
+test('parsing a command does not render the whole help text (that cost ~45 ms of every start)', async () => {
   const { y } = buildParser({ columns: 100 });
   const usage = (y as unknown as { getInternalMethods(): { getUsageInstance(): { help(): string } } }).getInternalMethods().getUsageInstance();
   let rendered = 0;
