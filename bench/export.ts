@@ -15,6 +15,7 @@ import { startSims, type Sims } from '../src/sim/startSims.ts';
 import { connectorEnvFor } from '../src/sim/connectorEnv.ts';
 import { seedThreatQ } from '../src/sim/threatq/seed.ts';
 import { cpuText, runConnector, type ConnectorRun } from './lib/connectorProcess.ts';
+import { cpuProfileEnv } from './lib/cpuProfileEnv.ts';
 import type { Bench, BenchOptions, BenchRow } from './lib/types.ts';
 import { runExportCeiling, type ExportCeilingResult } from './ceiling/exportCeiling.ts';
 
@@ -84,10 +85,7 @@ export const exportBench: Bench = async (options: BenchOptions): Promise<BenchRo
   try {
     const seeded = seedThreatQ(sims.threatq.sim, { seed: 5, collections: COLLECTIONS.map((name, i) => ({ name, size: sizes[i]! })) });
     options.log(`export: seeded ${seeded.created.toLocaleString('en')} indicators (${sizes.map((s) => s.toLocaleString('en')).join(' + ')} members) in ${Math.round(performance.now() - started)} ms`);
-    const env: Record<string, string> = { ...connectorEnvFor(sims, dir, COLLECTIONS), HOME: dir };
-    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of every connector run (--cpu-prof is refused in NODE_OPTIONS).
-    const prof = process.env['BENCH_CPU_PROF'];
-    if (prof) Object.assign(env, { NODE_OPTIONS: `--import=${new URL('./lib/cpuProfilePreload.mjs', import.meta.url).href}`, BENCH_CPU_PROF_DIR: prof });
+    const env: Record<string, string> = { ...connectorEnvFor(sims, dir, COLLECTIONS), HOME: dir, ...cpuProfileEnv() };
     const scale = `${total.toLocaleString('en')} indicators, 3 collections`;
     const scenarios: Scenario[] = [
       { label: `first run (${scale})`, args: ['export'], target: '≤1.5x ceiling and <90 s', writes: 'diff', check: (m) => m.run.ms <= 1.5 * m.ceiling.ms && m.run.ms < 90_000 && m.run.peakRssMiB <= MB_LIMIT },

@@ -25,6 +25,7 @@ import { createThreatQSim } from '../src/sim/threatq/index.ts';
 import { startSimServer, type SimServer } from '../src/sim/common/startSimServer.ts';
 import { Mulberry32 } from '../src/sim/darktrace/seed/prng.ts';
 import { cpuText, runConnector, type ConnectorRun } from './lib/connectorProcess.ts';
+import { cpuProfileEnv } from './lib/cpuProfileEnv.ts';
 import type { Bench, BenchOptions, BenchRow } from './lib/types.ts';
 import { newCeilingState, runIngestCeiling, type IngestCeilingResult, type IngestCeilingState } from './ceiling/ingestCeiling.ts';
 
@@ -87,10 +88,7 @@ export const ingestBench: Bench = async (options: BenchOptions): Promise<BenchRo
     options.log(
       `ingest: seeded ${size.breaches.toLocaleString('en')} breaches, ${size.aiEvents.toLocaleString('en')} AI Analyst events, ${size.devices.toLocaleString('en')} devices over 5 days in ${Math.round(performance.now() - seedStarted)} ms`,
     );
-    const env: Record<string, string> = { ...connectorEnvFor(sims, dir, ['Export to Darktrace']), HOME: dir };
-    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of every connector run (--cpu-prof is refused in NODE_OPTIONS).
-    const prof = process.env['BENCH_CPU_PROF'];
-    if (prof) Object.assign(env, { NODE_OPTIONS: `--import=${new URL('./lib/cpuProfilePreload.mjs', import.meta.url).href}`, BENCH_CPU_PROF_DIR: prof });
+    const env: Record<string, string> = { ...connectorEnvFor(sims, dir, ['Export to Darktrace']), HOME: dir, ...cpuProfileEnv() };
     // BENCH_INGEST_SCENARIOS=1 runs only the first run (profiling one scenario at a time).
     const only = Number(process.env['BENCH_INGEST_SCENARIOS'] ?? 3);
     const ceilingState = newCeilingState();

@@ -4,10 +4,11 @@
  * resident memory (its own VmHWM, not rusage, which also counts the bench process copied at
  * fork) and CPU time, written on exit through TQDT_PEAK_RSS_FILE (src/cli/main.ts, ownPeakRss.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCli } from '../../test/helpers/cliProcess.ts';
+import { readUsageFile } from './peakRss.ts';
 
 export interface ConnectorRun {
   code: number | null;
@@ -31,9 +32,7 @@ export async function runConnector(args: string[], env: Record<string, string>, 
     let peakKiB = NaN;
     let cpuMs = NaN;
     try {
-      const [kib, cpu] = readFileSync(rssFile, 'utf8').split('\n');
-      peakKiB = Number(kib);
-      cpuMs = cpu ? Number(cpu) : NaN;
+      ({ peakKiB, cpuMs } = readUsageFile(rssFile));
     } catch {
       // The process died before its exit handler ran; the caller sees the exit code.
     }
